@@ -1,0 +1,44 @@
+/**
+ * The Pothos builder and its SchemaTypes. Type files register themselves on it by side-effect
+ * import (see schema.ts). Edges and nodes are non-null as the contract says; every connection
+ * carries a totalCount; global ids use our own opaque encoding (global-id.ts).
+ */
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
+import type { Zone } from '../upstream/local-time';
+import type { GatewayContext } from './context';
+import { decodeGlobalID, encodeGlobalID } from './global-id';
+
+/** DateTime's output: an instant plus the zone it is shown in (the upstream account's). */
+export interface ZonedInstant {
+  epochMs: number;
+  zone: Zone;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  Scalars: { DateTime: { Input: number; Output: ZonedInstant } };
+  Objects: { GroupCallTask: GroupCallTaskRecord; RecallFlow: RecallFlowRecord };
+  DefaultEdgesNullability: { list: false; items: false };
+  DefaultNodeNullability: false;
+  Connection: { totalCount: number };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [RelayPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    cursorType: 'String',
+    clientMutationId: 'omit',
+    edgesFieldOptions: { nullable: { list: false, items: false } },
+    nodeFieldOptions: { nullable: false },
+    encodeGlobalID,
+    decodeGlobalID,
+  },
+});
+
+builder.queryType({});
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({ nullable: false, description: 'Records in the whole list (the upstream total).', resolve: (c) => c.totalCount }),
+);

@@ -1,0 +1,154 @@
+/**
+ * Relay connection semantics over a page-numbered upstream list: turns first/after/last/before
+ * into an offset window, asks page-plan.ts for the fewest calls, and builds edges with cursors
+ * that pin the window and carry the filter's fingerprint.
+ */
+import type { Page } from '../upstream/records';
+import { decodeCursor, encodeCursor, type CursorData } from './cursor';
+import { InputError } from './errors';
+import { MAX_PAGE_SIZE, planPages, sliceWindow } from './page-plan';
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export interface ListWindow {
+  /** Epoch seconds, inclusive. */
+  from: number;
+  to: number;
+  /** Fingerprint of the filter; cursors from another filter are refused. */
+  filter: string;
+}
+
+export interface Connection<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount: number;
+}
+
+/** Fetches one upstream page of the list inside the pinned window. */
+export type FetchPage<T> = (current: number, size: number, window: ListWindow) => Promise<Page<T>>;
+
+export interface WindowInput {
+  /** Explicit window bounds from the filter, epoch ms. */
+  createdFrom?: number | null;
+  createdTo?: number | null;
+  /** Default window length when createdFrom is absent. */
+  defaultWindowSeconds: number;
+  /** "Now" for a defaulted createdTo, epoch ms. */
+  now: number;
+}
+
+function checkSize(name: string, value: number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+    throw new InputError(`\`${name}\` must be between 1 and ${MAX_PAGE_SIZE}, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Resolves the window a list is read in: explicit bounds win; otherwise a cursor's pinned window;
+ * otherwise `now` and the default length. Cursors of another filter are BAD_USER_INPUT.
+ */
+export function resolveWindow(args: ConnectionArgs, input: WindowInput, fingerprint: string): {
+  window: ListWindow;
+  after?: CursorData;
+  before?: CursorData;
+} {
+  const after = args.after != null ? decodeCursor(args.after, 'after') : undefined;
+  const before = args.before != null ? decodeCursor(args.before, 'before') : undefined;
+  for (const c of [after, before]) {
+    if (c && c.filter !== fingerprint) throw new InputError('the cursor belongs to a list with another filter');
+  }
+  if (after && before && (after.from !== before.from || after.to !== before.to)) {
+    throw new InputError('`after` and `before` come from different lists');
+  }
+  const pinned = after ?? before;
+  const to = input.createdTo != null ? Math.floor(input.createdTo / 1000) : (pinned?.to ?? Math.floor(input.now / 1000));
+  const from =
+    input.createdFrom != null ? Math.ceil(input.createdFrom / 1000) : (pinned?.from ?? to - input.defaultWindowSeconds);
+  if (from > to) throw new InputError('`createdFrom` must not be after `createdTo`');
+  return { window: { from, to, filter: fingerprint }, after, before };
+}
+
+/**
+ * Serves one Relay page. `totals` is the request's memory of list totals, so `last` costs the
+ * extra total-probing call at most once per list and request.
+ */
+export async function resolveConnection<T>(
+  args: ConnectionArgs,
+  resolved: { window: ListWindow; after?: CursorData; before?: CursorData },
+  fetchPage: FetchPage<T>,
+  totals: Map<string, number>,
+): Promise<Connection<T>> {
+  const first = checkSize('first', args.first);
+  const last = checkSize('last', args.last);
+  const { window, after, before } = resolved;
+  const totalKey = `${window.filter}|${window.from}|${window.to}`;
+  const remember = (page: Page<T>) => {
+    totals.set(totalKey, page.total);
+    return page;
+  };
+
+  const lo = after ? after.offset + 1 : 0;
+  let hi = before ? before.offset : undefined;
+  let probe: T[] | undefined;
+  if (last !== undefined && first === undefined && hi === undefined) {
+    let total = totals.get(totalKey);
+    if (total === undefined) {
+      // One full page tells the total and often already holds the window (short lists).
+      const page = remember(await fetchPage(1, MAX_PAGE_SIZE, window));
+      total = page.total;
+      probe = page.records;
+    }
+    hi = total;
+  }
+
+  let start: number;
+  let end: number;
+  if (last !== undefined && first === undefined) {
+    end = hi!;
+    start = Math.max(lo, end - last);
+  } else {
+    const size = first ?? DEFAULT_PAGE_SIZE;
+    start = lo;
+    end = hi !== undefined ? Math.min(lo + size, hi) : lo + size;
+    if (last !== undefined) start = Math.max(start, end - last);
+  }
+
+  let records: T[];
+  let total: number | undefined = totals.get(totalKey);
+  if (end <= start) {
+    records = [];
+    if (total === undefined) total = remember(await fetchPage(1, 1, window)).total;
+  } else if (probe && end <= MAX_PAGE_SIZE) {
+    records = probe.slice(start, end);
+  } else {
+    const plan = planPages(start, end - start);
+    const pages = await Promise.all(plan.calls.map((c) => fetchPage(c.current, c.size, window).then(remember)));
+    records = sliceWindow(plan, pages.map((p) => p.records), end - start);
+    total = pages[0]!.total;
+  }
+  total ??= totals.get(totalKey) ?? 0;
+
+  const edges = records.map((node, i) => ({
+    cursor: encodeCursor({ offset: start + i, from: window.from, to: window.to, filter: window.filter }),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasPreviousPage: start > 0 && total > 0,
+      hasNextPage: start + records.length < total,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount: total,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Opaque connection cursors: base64url of a small JSON carrying the offset, the pinned window
+ * (so later pages do not shift when new records arrive) and a fingerprint of the filter.
+ */
+import { createHash } from 'node:crypto';
+import { InputError } from './errors';
+
+export interface CursorData {
+  /** Offset of the edge in the list. */
+  offset: number;
+  /** Window start and end, epoch seconds, as pinned when the first page was served. */
+  from: number;
+  to: number;
+  /** Fingerprint of the filter the list was asked with. */
+  filter: string;
+}
+
+export function encodeCursor(c: CursorData): string {
+  return Buffer.from(JSON.stringify({ o: c.offset, f: c.from, t: c.to, h: c.filter })).toString('base64url');
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** Decodes a cursor, or throws a BAD_USER_INPUT error naming the argument. */
+export function decodeCursor(cursor: string, argName: string): CursorData {
+  const bad = () => new InputError(`\`${argName}\` is not a valid cursor for this list`);
+  if (cursor.length === 0 || cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (typeof raw !== 'object' || raw === null) throw bad();
+  const { o, f, t, h } = raw as Record<string, unknown>;
+  if (!isInt(o) || !isInt(f) || !isInt(t) || typeof h !== 'string' || f > t) throw bad();
+  return { offset: o, from: f, to: t, filter: h };
+}
+
+/** A short stable hash of the filter arguments as the client gave them (defaults excluded). */
+export function filterFingerprint(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 12);
+}

@@ -1,0 +1,28 @@
+/**
+ * The DateTime scalar: ISO-8601 instants with an offset. Output is shown in the upstream
+ * account's zone (e.g. 2024-06-04T14:49:36+08:00); input must carry an offset or Z.
+ */
+import { GraphQLError, Kind } from 'graphql';
+import { toIsoWithOffset } from '../upstream/local-time';
+import { builder } from './builder';
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseInstant(value: unknown): number {
+  const ms = typeof value === 'string' && ISO.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) {
+    throw new GraphQLError('DateTime must be an ISO-8601 date-time with an offset, e.g. 2024-06-04T14:49:36+08:00', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  return ms;
+}
+
+builder.scalarType('DateTime', {
+  description:
+    'An instant, ISO-8601 with an offset, e.g. 2024-06-04T14:49:36+08:00 or 2024-06-04T06:49:36Z.\n' +
+    'Upstream local date-times are converted with the configured upstream time zone.',
+  serialize: (v) => toIsoWithOffset(v.epochMs, v.zone),
+  parseValue: parseInstant,
+  parseLiteral: (ast) => parseInstant(ast.kind === Kind.STRING ? ast.value : undefined),
+});

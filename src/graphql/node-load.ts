@@ -1,0 +1,41 @@
+/**
+ * Refetching a node by its global id with one narrow upstream call: the id carries the created
+ * second (and for a flow its parent id), so a window of a few seconds around it finds the record.
+ */
+import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
+import type { GatewayContext } from './context';
+import type { FlowKey, TaskKey } from './global-id';
+import { primeTask } from './parent-task-loader';
+
+// The upstream does not say whether endTime is inclusive, so look a little either side.
+const SLACK_SECONDS = 2;
+// Ids outside this range cannot be real (2000-01-01 .. 2100-01-01): answer null without a call.
+const MIN_SECONDS = 946_684_800;
+const MAX_SECONDS = 4_102_444_800;
+
+const plausible = (created: number) => created >= MIN_SECONDS && created <= MAX_SECONDS;
+
+export async function loadTaskNode(key: TaskKey, ctx: GatewayContext): Promise<GroupCallTaskRecord | null> {
+  if (!plausible(key.created)) return null;
+  const page = await ctx.api.queryGroupCallTasks(
+    { current: 1, size: 100, from: (key.created - SLACK_SECONDS) * 1000, to: (key.created + SLACK_SECONDS) * 1000 },
+    ctx.call,
+  );
+  for (const r of page.records) primeTask(ctx, r);
+  return page.records.find((r) => r.taskId === key.taskId) ?? null;
+}
+
+export async function loadFlowNode(key: FlowKey, ctx: GatewayContext): Promise<RecallFlowRecord | null> {
+  if (!plausible(key.created)) return null;
+  const page = await ctx.api.queryRecallFlows(
+    {
+      current: 1,
+      size: 100,
+      from: (key.created - SLACK_SECONDS) * 1000,
+      to: (key.created + SLACK_SECONDS) * 1000,
+      taskName: String(key.taskId),
+    },
+    ctx.call,
+  );
+  return page.records.find((r) => r.keyId === key.keyId && r.taskId === key.taskId) ?? null;
+}

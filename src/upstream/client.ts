@@ -1,0 +1,211 @@
+/**
+ * The signed HTTP client for the upstream: one undici Pool (keep-alive) per origin, timeouts per
+ * attempt, a deadline per call, retries by the policy in retry.ts, a limit on attempts in flight,
+ * and coalescing of identical calls in flight (two resolvers or two clients asking for the same
+ * page share one call). It returns the envelope's `data`; it knows nothing of GraphQL.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { Pool, errors as undiciErrors } from 'undici';
+import { unwrapEnvelope } from './envelope';
+import { UpstreamError, type UpstreamErrorCode } from './errors';
+import { decideRetry, type RetryState } from './retry';
+import { authHeaders } from './sign';
+
+export interface UpstreamClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  /** Budget for one call, all its attempts and backoff included. */
+  callDeadlineMs: number;
+  retries: number;
+  retryBaseMs: number;
+  /** Attempts in flight at most (the rest queue). */
+  concurrency: number;
+  connections: number;
+  /** Clock for signing; tests move it. */
+  now?: () => number;
+  random?: () => number;
+}
+
+export type UpstreamEvent =
+  | { type: 'attempt'; path: string; outcome: 'ok' | UpstreamErrorCode; durationMs: number }
+  | { type: 'retry'; path: string; reason: 'transient' | 'timestamp'; code: UpstreamErrorCode }
+  | { type: 'coalesced'; path: string };
+
+export interface CallOptions {
+  /** The caller's own deadline (e.g. the GraphQL request's); a coalesced call is not cancelled by it. */
+  signal?: AbortSignal;
+  /** Called once per attempt actually sent on this caller's behalf (for per-request accounting). */
+  onAttempt?: () => void;
+}
+
+export interface ClientStats {
+  calls: number;
+  attempts: number;
+  retries: number;
+  coalesced: number;
+}
+
+const TIMEOUT_ERRORS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export class UpstreamClient {
+  readonly stats: ClientStats = { calls: 0, attempts: 0, retries: 0, coalesced: 0 };
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private readonly limit: LimitFunction;
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Set<(event: UpstreamEvent) => void>();
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: UpstreamClientOptions) {
+    const url = new URL(opts.baseUrl);
+    this.prefix = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, {
+      connections: opts.connections,
+      connectTimeout: opts.connectTimeoutMs,
+      headersTimeout: opts.headersTimeoutMs,
+      bodyTimeout: opts.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+    this.limit = pLimit(opts.concurrency);
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Subscribes to attempts, retries and coalescing (metrics and logs); returns an unsubscribe. */
+  onEvent(listener: (event: UpstreamEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** POSTs a signed JSON body to `path` and returns the envelope's data, or throws UpstreamError. */
+  async post(path: string, body: object, options: CallOptions = {}): Promise<unknown> {
+    const json = JSON.stringify(body);
+    const key = `${path}\n${json}`;
+    let shared = this.inFlight.get(key);
+    if (shared) {
+      this.stats.coalesced++;
+      this.emit({ type: 'coalesced', path });
+    } else {
+      this.stats.calls++;
+      shared = this.call(path, json, options.onAttempt).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, shared);
+    }
+    return options.signal ? raceAbort(shared, options.signal) : shared;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private emit(event: UpstreamEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private async call(path: string, json: string, onAttempt?: () => void): Promise<unknown> {
+    const deadline = AbortSignal.timeout(this.opts.callDeadlineMs);
+    const state: RetryState = { transient: 0, timestampRetried: false };
+    for (;;) {
+      try {
+        onAttempt?.();
+        return await this.limit(() => this.attempt(path, json, deadline));
+      } catch (err) {
+        const error = err instanceof UpstreamError ? err : new UpstreamError('UPSTREAM_UNAVAILABLE', 'upstream call failed');
+        const decision = decideRetry(error, state, this.opts.retries, this.opts.retryBaseMs, this.random);
+        if (!decision.retry || deadline.aborted) throw error;
+        if (decision.reason === 'timestamp') state.timestampRetried = true;
+        else state.transient++;
+        this.stats.retries++;
+        this.emit({ type: 'retry', path, reason: decision.reason, code: error.code });
+        if (decision.delayMs > 0) {
+          try {
+            await sleep(decision.delayMs, undefined, { signal: deadline });
+          } catch {
+            throw deadlineError();
+          }
+        }
+      }
+    }
+  }
+
+  private async attempt(path: string, json: string, deadline: AbortSignal): Promise<unknown> {
+    if (deadline.aborted) throw deadlineError();
+    this.stats.attempts++;
+    const started = performance.now();
+    let outcome: 'ok' | UpstreamErrorCode = 'ok';
+    try {
+      const res = await this.pool.request({
+        path: this.prefix + path,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json;charset=UTF-8',
+          ...authHeaders(this.opts.apiKey, this.opts.apiSecret, this.now()),
+        },
+        body: json,
+        signal: deadline,
+      });
+      const text = await res.body.text();
+      if (res.statusCode >= 500 || res.statusCode === 429) {
+        throw new UpstreamError('UPSTREAM_UNAVAILABLE', `upstream answered HTTP ${res.statusCode}`, undefined, true);
+      }
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        throw new UpstreamError('UPSTREAM_ERROR', `upstream answered HTTP ${res.statusCode}`);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new UpstreamError('UPSTREAM_INVALID_RESPONSE', 'upstream body is not JSON');
+      }
+      return unwrapEnvelope(parsed);
+    } catch (err) {
+      const error = toUpstreamError(err, deadline);
+      outcome = error.code;
+      throw error;
+    } finally {
+      this.emit({ type: 'attempt', path, outcome, durationMs: performance.now() - started });
+    }
+  }
+}
+
+function deadlineError(): UpstreamError {
+  return new UpstreamError('UPSTREAM_TIMEOUT', 'upstream did not answer within the deadline');
+}
+
+/** Network-level failures become typed errors; their messages name no host, header or secret. */
+function toUpstreamError(err: unknown, deadline: AbortSignal): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  if (deadline.aborted) return deadlineError();
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && TIMEOUT_ERRORS.has(code)) {
+    return new UpstreamError('UPSTREAM_TIMEOUT', 'upstream timed out', undefined, true);
+  }
+  if (err instanceof undiciErrors.UndiciError || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) {
+    return new UpstreamError('UPSTREAM_UNAVAILABLE', `upstream connection failed (${String(code ?? 'network error')})`, undefined, true);
+  }
+  return new UpstreamError('UPSTREAM_UNAVAILABLE', 'upstream call failed', undefined, true);
+}
+
+/** Settles with the shared promise, or rejects with a timeout when this caller's signal fires first. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(deadlineError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(deadlineError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

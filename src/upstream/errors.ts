@@ -1,0 +1,47 @@
+/**
+ * The upstream's failure modes as typed errors with stable codes (API.md's error table).
+ * Messages are written for API clients: they never carry the secret, a signature or a URL.
+ */
+
+export type UpstreamErrorCode =
+  | 'UPSTREAM_UNAUTHENTICATED'
+  | 'UPSTREAM_FORBIDDEN_IP'
+  | 'UPSTREAM_TIMESTAMP_EXPIRED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_BAD_REQUEST'
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_INVALID_RESPONSE';
+
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    readonly code: UpstreamErrorCode,
+    message: string,
+    /** The upstream's business code when it sent one (e.g. -18). */
+    readonly upstreamCode?: number,
+    /** Whether another attempt may succeed. */
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Maps an upstream business code (never 0) to its typed error. */
+export function errorForCode(code: number, upstreamMessage: string | undefined): UpstreamError {
+  const detail = upstreamMessage ? `: ${upstreamMessage.slice(0, 200)}` : '';
+  switch (code) {
+    case -1:
+      return new UpstreamError('UPSTREAM_UNAUTHENTICATED', `upstream rejected the credentials${detail}`, code);
+    case -2:
+      return new UpstreamError('UPSTREAM_FORBIDDEN_IP', `upstream does not allow this caller's IP${detail}`, code);
+    case -16:
+      return new UpstreamError('UPSTREAM_TIMESTAMP_EXPIRED', `upstream says the request timestamp expired${detail}`, code, true);
+    case -18:
+      return new UpstreamError('UPSTREAM_UNAVAILABLE', `upstream system error${detail}`, code, true);
+    case -22:
+      return new UpstreamError('UPSTREAM_BAD_REQUEST', `upstream rejected the parameters${detail}`, code);
+    default:
+      return new UpstreamError('UPSTREAM_ERROR', `upstream answered with code ${code}${detail}`, code);
+  }
+}

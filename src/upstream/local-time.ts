@@ -1,0 +1,107 @@
+/**
+ * The one place that converts between instants and the upstream's local date-times
+ * (`YYYY-MM-DD HH:mm:ss` in the account's zone). The zone is a fixed offset (`+08:00`)
+ * or an IANA name (`Asia/Shanghai`); IANA zones go through Intl so DST is honoured.
+ */
+
+export type Zone =
+  | { kind: 'offset'; name: string; offsetMinutes: number }
+  | { kind: 'iana'; name: string; format: Intl.DateTimeFormat };
+
+const OFFSET_RE = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})$/i;
+const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+export class InvalidZoneError extends Error {}
+export class InvalidLocalTimeError extends Error {}
+
+/** Parses `+08:00`, `-0530`, `Z`, `UTC` or an IANA zone name; throws InvalidZoneError otherwise. */
+export function parseZone(spec: string): Zone {
+  const s = spec.trim();
+  if (s === 'Z' || s.toUpperCase() === 'UTC' || s.toUpperCase() === 'GMT') {
+    return { kind: 'offset', name: '+00:00', offsetMinutes: 0 };
+  }
+  const m = OFFSET_RE.exec(s);
+  if (m) {
+    const hours = Number(m[2]);
+    const minutes = Number(m[3]);
+    if (hours > 14 || minutes > 59) throw new InvalidZoneError(`offset out of range: ${spec}`);
+    const sign = m[1] === '-' ? -1 : 1;
+    return { kind: 'offset', name: `${m[1]}${m[2]}:${m[3]}`, offsetMinutes: sign * (hours * 60 + minutes) };
+  }
+  try {
+    const format = new Intl.DateTimeFormat('en-US', {
+      timeZone: s,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    return { kind: 'iana', name: format.resolvedOptions().timeZone, format };
+  } catch {
+    throw new InvalidZoneError(`not an offset or IANA time zone: ${spec}`);
+  }
+}
+
+/** The zone's offset from UTC, in minutes, at the given instant. */
+export function offsetMinutesAt(epochMs: number, zone: Zone): number {
+  if (zone.kind === 'offset') return zone.offsetMinutes;
+  const parts: Record<string, number> = {};
+  for (const p of zone.format.formatToParts(new Date(epochMs))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60000);
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Formats an instant as the upstream's local date-time (seconds precision, truncated). */
+export function toLocal(epochMs: number, zone: Zone): string {
+  const shifted = new Date(Math.floor(epochMs / 1000) * 1000 + offsetMinutesAt(epochMs, zone) * 60000);
+  return (
+    `${pad(shifted.getUTCFullYear(), 4)}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())} ` +
+    `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`
+  );
+}
+
+/**
+ * Parses an upstream local date-time into epoch ms. In a DST overlap the earlier instant wins;
+ * a time inside a DST gap is taken with the offset in force before the gap.
+ */
+export function fromLocal(local: string, zone: Zone): number {
+  const m = LOCAL_RE.exec(local);
+  if (!m) throw new InvalidLocalTimeError(`not a YYYY-MM-DD HH:mm:ss date-time: ${JSON.stringify(local)}`);
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const naive = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(naive);
+  if (
+    mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 ||
+    check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d
+  ) {
+    throw new InvalidLocalTimeError(`no such date-time: ${local}`);
+  }
+  if (zone.kind === 'offset') return naive - zone.offsetMinutes * 60000;
+  // Try the offsets in force a day either side; keep the earliest candidate that round-trips.
+  const candidates = new Set([
+    offsetMinutesAt(naive - 86400000, zone),
+    offsetMinutesAt(naive, zone),
+    offsetMinutesAt(naive + 86400000, zone),
+  ]);
+  let best: number | undefined;
+  for (const off of candidates) {
+    const t = naive - off * 60000;
+    if (toLocal(t, zone) === local && (best === undefined || t < best)) best = t;
+  }
+  return best ?? naive - offsetMinutesAt(naive - 86400000, zone) * 60000;
+}
+
+/** ISO-8601 with the zone's offset, e.g. `2024-06-04T14:49:36+08:00`. */
+export function toIsoWithOffset(epochMs: number, zone: Zone): string {
+  const off = offsetMinutesAt(epochMs, zone);
+  const sign = off < 0 ? '-' : '+';
+  const abs = Math.abs(off);
+  return `${toLocal(epochMs, zone).replace(' ', 'T')}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
