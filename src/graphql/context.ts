@@ -2,8 +2,9 @@
  * The per-request context: the upstream API with this request's deadline and call accounting,
  * the request's clock, memories (list totals) and DataLoaders. Resolvers read only this.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
-import type { CallOptions, LaafficApi } from '../upstream';
+import type { CallOptions, GroupCallTaskRecord, LaafficApi } from '../upstream';
 import type { Zone } from '../upstream/local-time';
 import { createParentTaskLoader, type ParentTaskLoader } from './parent-task-loader';
 import { createTaskRecallFlowsLoader, type TaskRecallFlowsLoader } from './task-recall-flows-loader';
@@ -30,6 +31,10 @@ export interface GatewayContext {
   stats: RequestStats;
   /** List totals already learnt in this request, by list key. */
   totals: Map<string, number>;
+  /** Every task the request has received so far, by taskId (join candidates at no cost). */
+  knownTasks: Map<number, GroupCallTaskRecord>;
+  /** Task lists still being fetched; parent lookups wait for them before calling upstream. */
+  taskLists: Set<Promise<unknown>>;
   parentTasks: ParentTaskLoader;
   taskRecallFlows: TaskRecallFlowsLoader;
 }
@@ -43,8 +48,11 @@ export interface ContextDeps {
 export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): GatewayContext {
   const stats: RequestStats = { upstreamCalls: 0 };
   const deadline = AbortSignal.timeout(deps.settings.requestDeadlineMs);
+  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+  // Every upstream call of the request listens to this one signal; dozens are normal.
+  setMaxListeners(0, combined);
   const call: CallOptions = {
-    signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+    signal: combined,
     onAttempt: () => {
       stats.upstreamCalls++;
     },
@@ -57,6 +65,8 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
     call,
     stats,
     totals: new Map<string, number>(),
+    knownTasks: new Map(),
+    taskLists: new Set(),
   } as GatewayContext;
   ctx.parentTasks = createParentTaskLoader(ctx);
   ctx.taskRecallFlows = createTaskRecallFlowsLoader(ctx);

@@ -15,9 +15,12 @@ const PAGE = 100;
 export function createParentTaskLoader(ctx: GatewayContext): ParentTaskLoader {
   const loader: ParentTaskLoader = new DataLoader(
     async (keys) => {
-      const found = await findParents(ctx, keys, (r) => primeTask(ctx, r));
+      // Task lists this request is still fetching may hold the parents: wait for them first.
+      if (ctx.taskLists.size > 0) await Promise.allSettled([...ctx.taskLists]);
+      const unknown = keys.filter((k) => !ctx.knownTasks.has(k.taskId));
+      const found = unknown.length > 0 ? await findParents(ctx, unknown, (r) => primeTask(ctx, r)) : new Map();
       return keys.map((k) => {
-        const record = found.get(k.taskId);
+        const record = ctx.knownTasks.get(k.taskId) ?? found.get(k.taskId);
         if (!record) ctx.log.info({ taskId: k.taskId }, 'parent task not found upstream');
         return record ?? null;
       });
@@ -29,7 +32,19 @@ export function createParentTaskLoader(ctx: GatewayContext): ParentTaskLoader {
 
 /** Makes a task the request already holds free for every later parentTask lookup. */
 export function primeTask(ctx: GatewayContext, record: GroupCallTaskRecord): void {
+  ctx.knownTasks.set(record.taskId, record);
   ctx.parentTasks.prime({ taskId: record.taskId, hint: record.createdAt, name: record.taskName }, record);
+}
+
+/** Registers a task list being fetched, so parent lookups in the same request wait for it. */
+export function trackTaskList<T>(ctx: GatewayContext, list: Promise<T>): Promise<T> {
+  const settled = list.then(
+    () => undefined,
+    () => undefined,
+  );
+  ctx.taskLists.add(settled);
+  void settled.then(() => ctx.taskLists.delete(settled));
+  return list;
 }
 
 async function findParents(

@@ -6,7 +6,7 @@ import { InputError } from './errors';
 import { GroupCallTaskConnection } from './group-call-task-connection';
 import { GroupCallTaskFilter } from './group-call-task-filter';
 import { GroupCallTaskStatus } from './group-call-task-status';
-import { primeTask } from './parent-task-loader';
+import { primeTask, trackTaskList } from './parent-task-loader';
 import { RecallFlowConnection } from './recall-flow-connection';
 import { RecallFlowFilter } from './recall-flow-filter';
 
@@ -36,15 +36,17 @@ builder.queryFields((t) => ({
           { createdFrom: f.createdFrom, createdTo: f.createdTo, defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400, now: ctx.now },
           fingerprint,
         );
-        const connection = await resolveConnection(
+        const connection = resolveConnection(
           args,
           resolved,
           (current, size, w) =>
             ctx.api.queryGroupCallTasks({ current, size, from: w.from * 1000, to: w.to * 1000, statuses, appId, search }, ctx.call),
           ctx.totals,
-        );
-        for (const edge of connection.edges) primeTask(ctx, edge.node);
-        return connection;
+        ).then((c) => {
+          for (const edge of c.edges) primeTask(ctx, edge.node);
+          return c;
+        });
+        return trackTaskList(ctx, connection);
       },
     },
     GroupCallTaskConnection,

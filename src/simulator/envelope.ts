@@ -24,6 +24,13 @@ export function envelope(style: EnvelopeStyle, code: number, message: string, da
   return style.startsWith('code') ? { code: value, msg: message, data } : { status: value, reason: message, data };
 }
 
+/** The same envelope as JSON text around an already serialized `data` (the fast path). */
+export function envelopeJson(style: EnvelopeStyle, code: number, message: string, dataJson: string): string {
+  const value = style.endsWith('-string') ? `"${code}"` : String(code);
+  const [codeKey, msgKey] = style.startsWith('code') ? ['code', 'msg'] : ['status', 'reason'];
+  return `{"${codeKey}":${value},"${msgKey}":${JSON.stringify(message)},"data":${dataJson}}`;
+}
+
 /** Hands out the style for each response: fixed, or cycling through all four. */
 export function envelopePicker(mode: EnvelopeMode): () => EnvelopeStyle {
   if (mode !== 'rotate') return () => mode;

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { parseZone } from '../upstream/local-time';
 import { isAuthentic, isFresh } from './auth';
 import { DEFAULT_FLOW_COUNT, DEFAULT_SEED, DEFAULT_TASK_COUNT, generateDataset, type Dataset } from './data';
-import { ENVELOPE_MODES, envelope, envelopePicker, MESSAGES, type EnvelopeMode } from './envelope';
+import { ENVELOPE_MODES, envelope, envelopeJson, envelopePicker, MESSAGES, type EnvelopeMode } from './envelope';
 import {
   FaultInjector,
   isFaultKind,
@@ -22,7 +22,7 @@ import {
   type QueueFaultOptions,
 } from './faults';
 import { parseQuery, type Endpoint } from './params';
-import { toWireFlow, toWireTask, type FlowRecord, type TaskRecord } from './records';
+import { flowJson, taskJson, toWireFlow, toWireTask, type FlowRecord, type TaskRecord } from './records';
 import { Store, type FlowInput, type TaskInput } from './store';
 
 export interface SimulatorOptions {
@@ -212,23 +212,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
     const { current, size } = query.paging;
     const offset = (current - 1) * size;
-    let records: unknown[];
-    let total: number;
-    if (query.endpoint === 'groupCallTasks') {
-      const sel = store.selectTasks(query.filter);
-      total = sel.total;
-      records = sel.page(offset, size).map(toWireTask);
-    } else {
-      const sel = store.selectFlows(query.filter);
-      total = sel.total;
-      records = sel.page(offset, size).map(toWireFlow);
-    }
+    const isTasks = query.endpoint === 'groupCallTasks';
+    const sel = isTasks ? store.selectTasks(query.filter) : store.selectFlows(query.filter);
+    const rows: Array<TaskRecord | FlowRecord> = sel.page(offset, size);
+    const parts = isTasks ? (rows as TaskRecord[]).map(taskJson) : (rows as FlowRecord[]).map(flowJson);
     if (plan.kind === 'invalid-record') {
-      // Copy, never touch the cached wire record; an empty page gets a bogus record instead.
-      const idField = endpoint === 'groupCallTasks' ? 'taskId' : 'keyId';
-      records[0] = { ...(records[0] as object | undefined), [idField]: 'abc' };
+      // An empty page gets a bogus record instead, so the fault is always visible.
+      const first = rows[0];
+      const wire = first === undefined ? {} : isTasks ? toWireTask(first as TaskRecord) : toWireFlow(first as FlowRecord);
+      parts[0] = JSON.stringify({ ...wire, [isTasks ? 'taskId' : 'keyId']: 'abc' });
     }
-    answer(res, 0, { records, total, size, current, pages: Math.ceil(total / size), searchCount: true });
+    const total = sel.total;
+    const data =
+      `{"records":[${parts.join(',')}],"total":${total},"size":${size},"current":${current},` +
+      `"pages":${Math.ceil(total / size)},"searchCount":true}`;
+    send(res, 200, JSON_TYPE, envelopeJson(nextStyle(), 0, MESSAGES[0]!, data));
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { toLocal } from '../../src/upstream/local-time';
-import { ALL, body, call, FLOWS, NOW, query, TASKS, unwrap } from './helpers';
+import { ALL, body, call, FLOWS, NOW, query, TASKS } from './helpers';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -24,24 +24,24 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 
 describe('faults', () => {
   it('latency delays the answer measurably, once when queued', async () => {
-    sim.queueFault('latency', { latencyMs: 300 });
+    sim.queueFault('latency', { latencyMs: 400 });
     const [slow, slowMs] = await timed(() => query(sim, TASKS, page));
     expect(slow.code).toBe(0);
-    expect(slowMs).toBeGreaterThanOrEqual(280);
+    expect(slowMs).toBeGreaterThanOrEqual(380);
     const [, fastMs] = await timed(() => query(sim, TASKS, page));
-    expect(fastMs).toBeLessThan(200);
+    expect(fastMs).toBeLessThan(300);
   });
 
   it('latency from the fault config applies to every request until cleared', async () => {
-    sim.setFaults({ latencyMs: 150 });
+    sim.setFaults({ latencyMs: 400 });
     for (let i = 0; i < 2; i++) {
       const [res, ms] = await timed(() => query(sim, FLOWS, page));
       expect(res.code).toBe(0);
-      expect(ms).toBeGreaterThanOrEqual(130);
+      expect(ms).toBeGreaterThanOrEqual(380);
     }
     sim.setFaults({});
     const [, ms] = await timed(() => query(sim, FLOWS, page));
-    expect(ms).toBeLessThan(120);
+    expect(ms).toBeLessThan(300);
   });
 
   it('error-code answers -18 by default, or the queued code', async () => {
@@ -190,7 +190,7 @@ describe('control endpoints', () => {
     });
     expect(JSON.stringify(info.body)).not.toContain(sim.apiSecret);
     expect((await control('GET', '/__sim/nothing')).status).toBe(404);
-    expect((await control('GET', '/__sim/faults/../faults')).status).toBeGreaterThanOrEqual(400);
+    expect((await control('POST', '/__sim/info')).status).toBe(405);
     expect(sim.counters).toEqual({ groupCallTasks: 0, recallFlows: 0 });
   });
 });
@@ -226,7 +226,6 @@ describe('data changes', () => {
       expect(res.data!.records[0]).toMatchObject({ taskId: added.taskId, createdTime: t.createdTime });
       expect(res.data!.records[0]).not.toHaveProperty('scriptId');
       expect(res.data!.records[0]).not.toHaveProperty('taskType');
-      expect(unwrap(JSON.stringify({ code: 0, msg: 'x', data: null })).code).toBe(0);
     } finally {
       sim.removeTask(added.taskId);
     }
