@@ -9,8 +9,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// Decimal only: `z.coerce` would read a blank value as 0 and `0x1F90` as 8080.
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[+-]?\d+$/, 'expected a decimal integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const DEFAULT_TIMEZONE = '+08:00';
 const path = z.string().regex(/^\/[\w\-./]*$/, 'must be a path starting with /');
 
 /** Every environment variable the gateway reads, with its default. The README mirrors this table. */
@@ -19,7 +27,7 @@ const EnvSchema = z.object({
   LAAFFIC_API_KEY: z.string().min(1).optional(),
   LAAFFIC_API_SECRET: z.string().min(1).optional(),
   LAAFFIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.laaffic.com'),
-  LAAFFIC_TIMEZONE: z.string().default('+08:00'),
+  LAAFFIC_TIMEZONE: z.string().default(DEFAULT_TIMEZONE),
   LAAFFIC_TASKS_PATH: path.default('/v3/voice/group/call/query'),
   LAAFFIC_RECALL_FLOWS_PATH: path.default('/voice/recallFlow/queryPage'),
   PORT: int(0, 65535).default(4000),
@@ -39,6 +47,19 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.optional(),
   SIMULATOR_PORT: int(0, 65535).default(0),
+  GATEWAY_TOKENS: z.string().optional(),
+  GATEWAY_ALLOW_ANONYMOUS: bool.optional(),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHIQL: bool.optional(),
+  MAX_DEPTH: int(1, 100).default(12),
+  MAX_ALIASES: int(0, 1000).default(15),
+  MAX_TOKENS: int(10, 100_000).default(2_000),
+  MAX_DIRECTIVES: int(0, 1000).default(20),
+  MAX_COST: int(1, 10_000_000).default(5_000),
+  MAX_BODY_BYTES: int(100, 100_000_000).default(100_000),
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  READINESS_CACHE_MS: int(0, 3_600_000).default(10_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -65,6 +86,14 @@ export interface Config {
   defaultWindowDays: number;
   join: { lookbackHours: number; skewMinutes: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
+  auth: { tokens: string[]; allowAnonymous: boolean };
+  /** Operation limits, all enforced before any upstream call. */
+  limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number; bodyBytes: number };
+  introspection: boolean;
+  graphiql: boolean;
+  persistedOperationsFile: string | undefined;
+  shutdownTimeoutMs: number;
+  readinessCacheMs: number;
   /** True when no upstream key is configured: main starts the embedded simulator. */
   useSimulator: boolean;
   simulatorPort: number;
@@ -75,22 +104,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Empty strings mean "unset", as they do for most shells and compose files.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+  // Collect every problem (schema, time zone, credentials) so one run names all bad variables.
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+  let zone: Zone | undefined;
+  try {
+    zone = parseZone(cleaned.LAAFFIC_TIMEZONE ?? DEFAULT_TIMEZONE);
+  } catch {
+    lines.push('  LAAFFIC_TIMEZONE: expected an offset like +08:00 or an IANA zone like Asia/Shanghai');
+  }
+  if (cleaned.LAAFFIC_API_KEY && !cleaned.LAAFFIC_API_SECRET) {
+    lines.push('  LAAFFIC_API_SECRET: required when LAAFFIC_API_KEY is set');
+  }
+  if (!parsed.success || zone === undefined || lines.length > 0) {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  let zone: Zone;
-  try {
-    zone = parseZone(e.LAAFFIC_TIMEZONE);
-  } catch {
-    throw new ConfigError(`invalid configuration:\n  LAAFFIC_TIMEZONE: expected an offset like +08:00 or an IANA zone like Asia/Shanghai`);
+  const tokens = (e.GATEWAY_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (tokens.some((t) => t.length < 16)) {
+    throw new ConfigError('invalid configuration:\n  GATEWAY_TOKENS: every token must be at least 16 characters');
   }
-  if (e.LAAFFIC_API_KEY && !e.LAAFFIC_API_SECRET) {
-    throw new ConfigError('invalid configuration:\n  LAAFFIC_API_SECRET: required when LAAFFIC_API_KEY is set');
+  const production = e.NODE_ENV === 'production';
+  const allowAnonymous = e.GATEWAY_ALLOW_ANONYMOUS ?? false;
+  if (production && tokens.length === 0 && !allowAnonymous) {
+    throw new ConfigError(
+      'invalid configuration:\n  GATEWAY_TOKENS: required when NODE_ENV=production (or set GATEWAY_ALLOW_ANONYMOUS=true to run without client auth)',
+    );
   }
   return {
     nodeEnv: e.NODE_ENV,
+    auth: { tokens, allowAnonymous },
+    limits: {
+      depth: e.MAX_DEPTH,
+      aliases: e.MAX_ALIASES,
+      tokens: e.MAX_TOKENS,
+      directives: e.MAX_DIRECTIVES,
+      cost: e.MAX_COST,
+      bodyBytes: e.MAX_BODY_BYTES,
+    },
+    introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+    graphiql: e.GRAPHIQL ?? !production,
+    persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    readinessCacheMs: e.READINESS_CACHE_MS,
     upstream: {
       apiKey: e.LAAFFIC_API_KEY,
       apiSecret: e.LAAFFIC_API_SECRET,

@@ -1,24 +1,60 @@
 /**
- * The gateway as a running service: upstream client + yoga behind a node:http server, with
- * listen and close. main.ts and the integration tests both start it through here.
+ * The gateway as a running service: upstream client, metrics, readiness and yoga behind a
+ * node:http server with a request body limit, plus a graceful close (stop accepting, let
+ * in-flight requests finish up to a deadline, close the upstream pool).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { createMetrics, type GatewayMetrics } from './plugins/metrics';
+import { loadPersistedOperations } from './plugins/persisted-operations';
+import { createReadiness } from './plugins/readiness';
 import { createUpstream, type Upstream, type UpstreamCredentials } from './upstream';
 import { createGatewayYoga, type GatewayYoga } from './yoga';
 
 export interface Gateway {
   yoga: GatewayYoga;
   upstream: Upstream;
+  metrics: GatewayMetrics;
   server: Server;
   url: string;
+  /** Stops accepting, drains in-flight requests (up to SHUTDOWN_TIMEOUT_MS), closes the pool. */
   close(): Promise<void>;
+}
+
+/** Answers 413 before yoga reads a body larger than the limit (declared or streamed). */
+function limitBody(limit: number, handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  const tooLarge = (res: ServerResponse) => {
+    if (res.headersSent) return;
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(JSON.stringify({ errors: [{ message: `Request body exceeds ${limit} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+  };
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      tooLarge(res);
+      req.resume();
+      return;
+    }
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) {
+        tooLarge(res);
+        req.destroy();
+      }
+    });
+    handler(req, res);
+  };
 }
 
 export async function startGateway(config: Config, credentials: UpstreamCredentials, log: Logger): Promise<Gateway> {
   const upstream = createUpstream(config.upstream, credentials);
+  const metrics = createMetrics(upstream.client, {
+    [config.upstream.tasksPath]: 'groupCallTasks',
+    [config.upstream.recallFlowsPath]: 'recallFlows',
+  });
   const yoga = createGatewayYoga({
     api: upstream.api,
     log,
@@ -28,8 +64,18 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
       join: config.join,
       requestDeadlineMs: config.server.requestDeadlineMs,
     },
+    options: {
+      tokens: config.auth.tokens,
+      limits: config.limits,
+      introspection: config.introspection,
+      graphiql: config.graphiql,
+      persistedOperations: config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined,
+      readiness: createReadiness(upstream.client, upstream.api, config.readinessCacheMs),
+      plugins: [metrics.plugin],
+      observeBatch: metrics.observeBatch,
+    },
   });
-  const server = createServer(yoga);
+  const server = createServer(limitBody(config.limits.bodyBytes, yoga));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolve());
@@ -39,13 +85,22 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   return {
     yoga,
     upstream,
+    metrics,
     server,
     url: `http://${host}:${port}`,
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
       });
+      if ((await Promise.race([drained, deadline])) === 'timeout') {
+        log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed: closing the remaining connections');
+        server.closeAllConnections();
+        await drained;
+      }
+      clearTimeout(timer);
       await upstream.client.close();
     },
   };

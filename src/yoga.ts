@@ -1,13 +1,24 @@
 /**
- * Builds the graphql-yoga instance: the schema, the per-request context, error masking and
- * GraphiQL. Tests call `yoga.fetch` on it or serve it over loopback HTTP.
+ * Builds the graphql-yoga instance: the schema, the per-request context, error masking, GraphiQL
+ * and the production plugins (auth, operation limits, CSRF prevention, introspection switch,
+ * persisted operations, request logs, metrics, readiness). Tests call `yoga.fetch` on it or
+ * serve it over loopback HTTP through server.ts.
  */
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { LaafficApi } from './upstream';
 import { createGatewayContext, type GatewayContext, type GatewaySettings } from './graphql/context';
 import { maskError } from './graphql/errors';
 import { schema } from './graphql/schema';
+import { useBearerAuth } from './plugins/auth';
+import { useCostLimit } from './plugins/cost-limit';
+import { usePersistedOperationsAllowList } from './plugins/persisted-operations';
+import { useRequestLog } from './plugins/request-log';
+
+export const GRAPHQL_ENDPOINT = '/graphql';
 
 /** GraphiQL's first query: recall flows joined to their parent tasks. */
 export const DEFAULT_QUERY = /* GraphQL */ `# Recall flows with their parent tasks, joined in one query.
@@ -41,28 +52,71 @@ query RecallFlowsWithParents {
 }
 `;
 
+export interface YogaOptions {
+  /** Bearer tokens; empty = no client authentication. */
+  tokens: string[];
+  limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number };
+  introspection: boolean;
+  graphiql: boolean;
+  /** hash → operation text; set = only these operations run. */
+  persistedOperations?: Map<string, string>;
+  /** Readiness check (upstream reachable); absent = always ready. */
+  readiness?: () => Promise<boolean>;
+  /** Extra plugins (metrics). */
+  plugins?: Plugin[];
+  observeBatch?: (loader: string, size: number) => void;
+}
+
+export const DEFAULT_YOGA_OPTIONS: YogaOptions = {
+  tokens: [],
+  limits: { depth: 12, aliases: 15, tokens: 2_000, directives: 20, cost: 5_000 },
+  introspection: true,
+  graphiql: true,
+};
+
 export interface YogaDeps {
   api: LaafficApi;
   settings: GatewaySettings;
   log: Logger;
-  graphiql?: boolean;
-  plugins?: Plugin[];
+  options?: Partial<YogaOptions>;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
 export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
+  const o: YogaOptions = { ...DEFAULT_YOGA_OPTIONS, ...deps.options };
+  const plugins: Plugin[] = [];
+  // Authentication first: an unauthenticated request is answered before anything else runs.
+  if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_ENDPOINT }));
+  plugins.push(useRequestLog(deps.log, GRAPHQL_ENDPOINT) as Plugin);
+  plugins.push(...(o.plugins ?? []));
+  plugins.push(
+    useReadinessCheck({ endpoint: '/readiness', check: async () => (o.readiness ? o.readiness() : true) }),
+    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+    EnvelopArmorPlugin({
+      maxDepth: { n: o.limits.depth, ignoreIntrospection: true },
+      maxAliases: { n: o.limits.aliases },
+      maxTokens: { n: o.limits.tokens },
+      maxDirectives: { n: o.limits.directives },
+      costLimit: { enabled: false },
+      blockFieldSuggestion: { enabled: !o.introspection },
+    }) as Plugin,
+    useCostLimit({ maxCost: o.limits.cost }),
+  );
+  if (!o.introspection) plugins.push(useDisableIntrospection());
+  if (o.persistedOperations) plugins.push(usePersistedOperationsAllowList(o.persistedOperations));
+
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     logging: false,
-    graphiql: deps.graphiql === false ? false : { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY },
+    graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY } : false,
     maskedErrors: {
       maskError: (error) => maskError(error, (original) => deps.log.error({ err: original }, 'unexpected error during execution')),
     },
-    context: ({ request }) => createGatewayContext(deps, request.signal),
-    plugins: deps.plugins ?? [],
+    context: ({ request }) => createGatewayContext({ ...deps, observeBatch: o.observeBatch }, request.signal),
+    plugins,
   });
 }

@@ -42,6 +42,11 @@ export interface WindowInput {
   defaultWindowSeconds: number;
   /** "Now" for a defaulted createdTo, epoch ms. */
   now: number;
+  /**
+   * createdFrom is a bound the server chose (e.g. a task's creation for its flows), not the
+   * client's: when it falls after the end the list is empty rather than an input error.
+   */
+  clampFrom?: boolean;
 }
 
 function checkSize(name: string, value: number | null | undefined): number | undefined {
@@ -70,9 +75,12 @@ export function resolveWindow(args: ConnectionArgs, input: WindowInput, fingerpr
     throw new InputError('`after` and `before` come from different lists');
   }
   const pinned = after ?? before;
-  const to = input.createdTo != null ? Math.floor(input.createdTo / 1000) : (pinned?.to ?? Math.floor(input.now / 1000));
-  const from =
+  // A defaulted end is the last whole second before now: records stamped with the current second
+  // may still be created after this request, and would shift the pages that follow.
+  const to = input.createdTo != null ? Math.floor(input.createdTo / 1000) : (pinned?.to ?? Math.floor(input.now / 1000) - 1);
+  let from =
     input.createdFrom != null ? Math.ceil(input.createdFrom / 1000) : (pinned?.from ?? to - input.defaultWindowSeconds);
+  if (from > to && input.clampFrom) from = to;
   if (from > to) throw new InputError('`createdFrom` must not be after `createdTo`');
   return { window: { from, to, filter: fingerprint }, after, before };
 }

@@ -37,12 +37,15 @@ export interface GatewayContext {
   taskLists: Set<Promise<unknown>>;
   parentTasks: ParentTaskLoader;
   taskRecallFlows: TaskRecallFlowsLoader;
+  observeBatch: (loader: string, size: number) => void;
 }
 
 export interface ContextDeps {
   api: LaafficApi;
   settings: GatewaySettings;
   log: Logger;
+  /** Reports each DataLoader batch size (metrics). */
+  observeBatch?: (loader: string, size: number) => void;
 }
 
 export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): GatewayContext {
@@ -65,6 +68,7 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
     call,
     stats,
     totals: new Map<string, number>(),
+    observeBatch: deps.observeBatch ?? (() => {}),
     knownTasks: new Map(),
     taskLists: new Set(),
   } as GatewayContext;

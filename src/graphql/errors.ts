@@ -3,6 +3,7 @@
  * client sees: typed errors keep their code, everything else is masked (no stack, no internals).
  */
 import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import { UpstreamError } from '../upstream/errors';
 
 /** A problem with the client's input (page size, cursor, id, window, filter value). */
@@ -15,33 +16,45 @@ export class InputError extends Error {
 export const MASKED_MESSAGE = 'Unexpected error.';
 
 /**
+ * True for a GraphQLError from any loaded copy of graphql-js. The package ships a CommonJS and an
+ * ES module build without an `exports` map, so a bundler-resolved importer (vitest) and the
+ * natively loaded yoga/executor can hold two different GraphQLError classes; `instanceof` alone
+ * would then mask every error, typed ones included, as INTERNAL_SERVER_ERROR. For the same reason
+ * the errors handed back are built with yoga's createGraphQLError (yoga's own class), so yoga
+ * does not take them for unexpected ones.
+ */
+export function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError' && 'extensions' in error);
+}
+
+/**
  * Maps an error raised anywhere during execution to the GraphQLError a client receives.
  * `onUnexpected` sees the original of masked errors (for the log, never for the client).
  */
 export function maskError(error: unknown, onUnexpected?: (original: unknown) => void): GraphQLError {
-  const graphqlError = error instanceof GraphQLError ? error : undefined;
+  const graphqlError = isGraphQLError(error) ? error : undefined;
   const original = graphqlError ? (graphqlError.originalError ?? graphqlError) : error;
   const at = { nodes: graphqlError?.nodes, path: graphqlError?.path, source: graphqlError?.source, positions: graphqlError?.positions };
 
   if (original instanceof UpstreamError) {
-    return new GraphQLError(original.message, {
+    return createGraphQLError(original.message, {
       ...at,
       extensions: { code: original.code, ...(original.upstreamCode !== undefined ? { upstreamCode: original.upstreamCode } : {}) },
     });
   }
   if (original instanceof InputError) {
-    return new GraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT' } });
+    return createGraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT' } });
   }
   // Errors graphql-js or yoga produced themselves (parse, validation, coercion) are safe as they are.
-  if (graphqlError && (!graphqlError.originalError || graphqlError.originalError instanceof GraphQLError)) {
-    const inner = graphqlError.originalError instanceof GraphQLError ? graphqlError.originalError : graphqlError;
+  if (graphqlError && (!graphqlError.originalError || isGraphQLError(graphqlError.originalError))) {
+    const inner = isGraphQLError(graphqlError.originalError) ? graphqlError.originalError : graphqlError;
     if (inner.extensions?.code || !graphqlError.path) {
-      return new GraphQLError(graphqlError.message, {
+      return createGraphQLError(graphqlError.message, {
         ...at,
         extensions: { ...inner.extensions, code: inner.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
       });
     }
   }
   onUnexpected?.(original);
-  return new GraphQLError(MASKED_MESSAGE, { ...at, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return createGraphQLError(MASKED_MESSAGE, { ...at, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
 }

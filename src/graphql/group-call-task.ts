@@ -47,7 +47,7 @@ builder.node('GroupCallTask', {
         resolve: (task, args, ctx) => {
           const resolved = resolveWindow(
             args,
-            { createdFrom: task.createdAt, createdTo: null, defaultWindowSeconds: 0, now: ctx.now },
+            { createdFrom: task.createdAt, createdTo: null, defaultWindowSeconds: 0, now: ctx.now, clampFrom: true },
             filterFingerprint(['task-flows', task.taskId]),
           );
           // The task's flows are loaded whole (batched across tasks) and paged in memory.

@@ -15,6 +15,7 @@ const PAGE = 100;
 export function createParentTaskLoader(ctx: GatewayContext): ParentTaskLoader {
   const loader: ParentTaskLoader = new DataLoader(
     async (keys) => {
+      ctx.observeBatch('parentTask', keys.length);
       // Task lists this request is still fetching may hold the parents: wait for them first.
       if (ctx.taskLists.size > 0) await Promise.allSettled([...ctx.taskLists]);
       const unknown = keys.filter((k) => !ctx.knownTasks.has(k.taskId));

@@ -21,6 +21,7 @@ const PAGE = 100;
 export function createTaskRecallFlowsLoader(ctx: GatewayContext): TaskRecallFlowsLoader {
   return new DataLoader(
     async (keys) => {
+      ctx.observeBatch('taskRecallFlows', keys.length);
       // Keys pinned to different ends are different lists; batch each group on its own.
       const groups = new Map<number, TaskFlowsKey[]>();
       for (const k of keys) groups.set(k.to, [...(groups.get(k.to) ?? []), k]);

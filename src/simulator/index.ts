@@ -7,7 +7,7 @@ export type { TaskRecord, FlowRecord, TimeRange, WireTask, WireFlow } from './re
 export type { TaskInput, FlowInput } from './store';
 export { FAULT_KINDS, validateFaultConfig } from './faults';
 export type { FaultConfig, FaultKind, QueueFaultOptions } from './faults';
-export { ENVELOPE_STYLES } from './envelope';
+export { ENVELOPE_MODES, ENVELOPE_STYLES } from './envelope';
 export type { EnvelopeMode, EnvelopeStyle } from './envelope';
 export { md5Sign } from './auth';
 export type { Endpoint } from './params';

@@ -4,7 +4,8 @@
  * envelope variants) over the seeded data set, injects faults on demand, and exposes a few
  * `/__sim/*` control endpoints for out-of-process users. Check order per request: fault →
  * signature (-1) → timestamp (-16) → params (-22) → query. Faults come first because they stand
- * for an upstream that is broken whatever the request says.
+ * for an upstream that is broken whatever the request says (so a bad sign may still get -18).
+ * Request checks use the real clock; the `now` option only shapes the data set.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { isAuthentic, isFresh } from './auth';
 import { DEFAULT_FLOW_COUNT, DEFAULT_SEED, DEFAULT_TASK_COUNT, generateDataset, type Dataset } from './data';
 import { ENVELOPE_MODES, envelope, envelopeJson, envelopePicker, MESSAGES, type EnvelopeMode } from './envelope';
 import {
+  FAULT_KINDS,
   FaultInjector,
   isFaultKind,
   validateFaultConfig,
@@ -21,7 +23,7 @@ import {
   type FaultRequest,
   type QueueFaultOptions,
 } from './faults';
-import { parseQuery, type Endpoint } from './params';
+import { parseQuery, type Endpoint, type ParsedQuery } from './params';
 import { flowJson, taskJson, toWireFlow, toWireTask, type FlowRecord, type TaskRecord } from './records';
 import { Store, type FlowInput, type TaskInput } from './store';
 
@@ -183,7 +185,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const raw = await readBody(req);
     const requested = headerFault(req);
     if (requested === 'invalid') {
-      return sendJson(res, 400, { error: `x-sim-fault must be one of: latency, error-code, http-500, malformed-body, invalid-record, drop-connection` });
+      return sendJson(res, 400, { error: `x-sim-fault must be one of: ${FAULT_KINDS.join(', ')}` });
     }
     const plan = faults.plan(endpoint, requested);
     if (plan.latencyMs > 0) {
@@ -210,23 +212,33 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const query = parseQuery(endpoint, raw, rules);
     if (!query.ok) return answer(res, -22, null, `parameter error: ${query.reason}`);
 
+    send(res, 200, JSON_TYPE, envelopeJson(nextStyle(), 0, MESSAGES[0]!, pageJson(query, plan.kind === 'invalid-record')));
+  }
+
+  /** The `data` JSON for a valid query; `corrupt` mistypes the id of the first record. */
+  function pageJson(query: Extract<ParsedQuery, { ok: true }>, corrupt: boolean): string {
     const { current, size } = query.paging;
     const offset = (current - 1) * size;
-    const isTasks = query.endpoint === 'groupCallTasks';
-    const sel = isTasks ? store.selectTasks(query.filter) : store.selectFlows(query.filter);
-    const rows: Array<TaskRecord | FlowRecord> = sel.page(offset, size);
-    const parts = isTasks ? (rows as TaskRecord[]).map(taskJson) : (rows as FlowRecord[]).map(flowJson);
-    if (plan.kind === 'invalid-record') {
-      // An empty page gets a bogus record instead, so the fault is always visible.
-      const first = rows[0];
-      const wire = first === undefined ? {} : isTasks ? toWireTask(first as TaskRecord) : toWireFlow(first as FlowRecord);
-      parts[0] = JSON.stringify({ ...wire, [isTasks ? 'taskId' : 'keyId']: 'abc' });
+    let total: number;
+    let parts: string[];
+    let first: object | undefined;
+    if (query.endpoint === 'groupCallTasks') {
+      const sel = store.selectTasks(query.filter);
+      const rows = sel.page(offset, size);
+      [total, parts, first] = [sel.total, rows.map(taskJson), rows[0] && toWireTask(rows[0])];
+    } else {
+      const sel = store.selectFlows(query.filter);
+      const rows = sel.page(offset, size);
+      [total, parts, first] = [sel.total, rows.map(flowJson), rows[0] && toWireFlow(rows[0])];
     }
-    const total = sel.total;
-    const data =
+    if (corrupt) {
+      // Copy rather than touch the cached record; an empty page gets a bogus record instead.
+      parts[0] = JSON.stringify({ ...first, [query.endpoint === 'groupCallTasks' ? 'taskId' : 'keyId']: 'abc' });
+    }
+    return (
       `{"records":[${parts.join(',')}],"total":${total},"size":${size},"current":${current},` +
-      `"pages":${Math.ceil(total / size)},"searchCount":true}`;
-    send(res, 200, JSON_TYPE, envelopeJson(nextStyle(), 0, MESSAGES[0]!, data));
+      `"pages":${Math.ceil(total / size)},"searchCount":true}`
+    );
   }
 
   async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {

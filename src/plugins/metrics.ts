@@ -1,0 +1,80 @@
+/**
+ * Prometheus metrics at /metrics: GraphQL operations (@graphql-yoga/plugin-prometheus) and the
+ * gateway's own upstream figures (prom-client): calls by endpoint and outcome, latency, retries,
+ * coalesced calls, DataLoader batch sizes. One registry per gateway instance.
+ */
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Plugin } from 'graphql-yoga';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { UpstreamClient } from '../upstream';
+
+export interface GatewayMetrics {
+  registry: Registry;
+  plugin: Plugin;
+  /** Records one DataLoader batch (the join's and the recall-flow loader's). */
+  observeBatch(loader: string, size: number): void;
+}
+
+export function createMetrics(client: UpstreamClient, endpointNames: Record<string, string>): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const name = (path: string) => endpointNames[path] ?? 'other';
+
+  const calls = new Counter({
+    name: 'laaffic_upstream_calls_total',
+    help: 'Upstream HTTP attempts by endpoint and outcome (ok or the error code).',
+    labelNames: ['endpoint', 'outcome'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'laaffic_upstream_duration_seconds',
+    help: 'Latency of upstream attempts.',
+    labelNames: ['endpoint'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: 'laaffic_upstream_retries_total',
+    help: 'Upstream retries by endpoint and reason (transient, timestamp).',
+    labelNames: ['endpoint', 'reason'],
+    registers: [registry],
+  });
+  const coalesced = new Counter({
+    name: 'laaffic_upstream_coalesced_total',
+    help: 'Upstream calls saved by sharing an identical call already in flight.',
+    labelNames: ['endpoint'],
+    registers: [registry],
+  });
+  const batches = new Histogram({
+    name: 'laaffic_dataloader_batch_size',
+    help: 'Keys per DataLoader batch.',
+    labelNames: ['loader'],
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [registry],
+  });
+
+  client.onEvent((e) => {
+    const endpoint = name(e.path);
+    if (e.type === 'attempt') {
+      calls.inc({ endpoint, outcome: e.outcome });
+      latency.observe({ endpoint }, e.durationMs / 1000);
+    } else if (e.type === 'retry') {
+      retries.inc({ endpoint, reason: e.reason });
+    } else {
+      coalesced.inc({ endpoint });
+    }
+  });
+
+  const plugin = usePrometheus({
+    registry,
+    endpoint: '/metrics',
+    metrics: {
+      graphql_envelop_request: true,
+      graphql_envelop_request_duration: true,
+      graphql_envelop_error_result: true,
+      graphql_yoga_http_duration: true,
+    },
+  });
+
+  return { registry, plugin, observeBatch: (loader, size) => batches.observe({ loader }, size) };
+}

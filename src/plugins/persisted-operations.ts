@@ -1,0 +1,29 @@
+/**
+ * Persisted operations for locked-down deployments: PERSISTED_OPERATIONS_FILE names a JSON
+ * object `{ "<sha256 hash>": "<operation text>" }`; only those operations run, sent as
+ * `extensions.persistedQuery.sha256Hash` (the Apollo/GraphQL-over-HTTP convention).
+ */
+import { readFileSync } from 'node:fs';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import type { Plugin } from 'graphql-yoga';
+import { ConfigError } from '../config';
+
+export function loadPersistedOperations(file: string): Map<string, string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  PERSISTED_OPERATIONS_FILE: cannot read a JSON object from ${file} (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'string')) {
+    throw new ConfigError('invalid configuration:\n  PERSISTED_OPERATIONS_FILE: expected an object of hash → operation text');
+  }
+  return new Map(Object.entries(raw as Record<string, string>));
+}
+
+export function usePersistedOperationsAllowList(operations: Map<string, string>): Plugin {
+  return usePersistedOperations({
+    getPersistedOperation: (key) => operations.get(key) ?? null,
+    allowArbitraryOperations: false,
+  });
+}
