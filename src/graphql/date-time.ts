@@ -8,8 +8,16 @@ import { builder } from './builder';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
+/** Date.parse rolls impossible days over (2024-02-30 → 2024-03-01); refuse them instead. */
+function realDay(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const check = new Date(0);
+  check.setUTCFullYear(y, m - 1, d);
+  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
+}
+
 function parseInstant(value: unknown): number {
-  const ms = typeof value === 'string' && ISO.test(value) ? Date.parse(value) : NaN;
+  const ms = typeof value === 'string' && ISO.test(value) && realDay(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {
     throw new GraphQLError('DateTime must be an ISO-8601 date-time with an offset, e.g. 2024-06-04T14:49:36+08:00', {
       extensions: { code: 'BAD_USER_INPUT' },
