@@ -79,7 +79,7 @@ describe('maskError', () => {
     expect(maskError(new GraphQLError('Cannot query field "nope" on type "Query".')).extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('recognises errors made by graphql-js's CommonJS build (the one yoga loads)', () => {
+  it("recognises errors made by graphql-js's CommonJS build (the one yoga loads)", () => {
     const input = maskError(new cjsGraphql.GraphQLError('bad', { path: ['node'], originalError: new InputError('malformed id') }));
     expect(input.extensions).toEqual({ code: 'BAD_USER_INPUT' });
     expect(input.path).toEqual(['node']);
