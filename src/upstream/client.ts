@@ -112,8 +112,7 @@ export class UpstreamClient {
     const state: RetryState = { transient: 0, timestampRetried: false };
     for (;;) {
       try {
-        onAttempt?.();
-        return await this.limit(() => this.attempt(path, json, deadline));
+        return await this.limit(() => this.attempt(path, json, deadline, onAttempt));
       } catch (err) {
         const error = err instanceof UpstreamError ? err : new UpstreamError('UPSTREAM_UNAVAILABLE', 'upstream call failed');
         const decision = decideRetry(error, state, this.opts.retries, this.opts.retryBaseMs, this.random);
@@ -133,8 +132,10 @@ export class UpstreamClient {
     }
   }
 
-  private async attempt(path: string, json: string, deadline: AbortSignal): Promise<unknown> {
+  private async attempt(path: string, json: string, deadline: AbortSignal, onAttempt?: () => void): Promise<unknown> {
     if (deadline.aborted) throw deadlineError();
+    // Counted only once the attempt really leaves (past the queue and the deadline check).
+    onAttempt?.();
     this.stats.attempts++;
     const started = performance.now();
     let outcome: 'ok' | UpstreamErrorCode = 'ok';

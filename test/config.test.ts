@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig(env);
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(ConfigError);
+  return caught as ConfigError;
+}
+
+describe('loadConfig defaults', () => {
+  it('gives every documented default on an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.nodeEnv).toBe('development');
+    expect(c.server).toEqual({ port: 4000, host: '0.0.0.0', requestDeadlineMs: 25_000 });
+    expect(c.upstream).toMatchObject({
+      apiKey: undefined,
+      apiSecret: undefined,
+      baseUrl: 'https://api.laaffic.com',
+      tasksPath: '/v3/voice/group/call/query',
+      recallFlowsPath: '/voice/recallFlow/queryPage',
+      connectTimeoutMs: 3_000,
+      headersTimeoutMs: 10_000,
+      bodyTimeoutMs: 10_000,
+      callDeadlineMs: 15_000,
+      retries: 3,
+      retryBaseMs: 100,
+      concurrency: 16,
+      connections: 32,
+    });
+    expect(c.upstream.zone).toMatchObject({ kind: 'offset', offsetMinutes: 480, name: '+08:00' });
+    expect(c.defaultWindowDays).toBe(30);
+    expect(c.join).toEqual({ lookbackHours: 24, skewMinutes: 5 });
+    expect(c.log.level).toBe('info');
+    expect(c.useSimulator).toBe(true);
+    expect(c.simulatorPort).toBe(0);
+  });
+
+  it('treats empty strings as unset', () => {
+    const c = loadConfig({ PORT: '', LAAFFIC_TIMEZONE: '', LAAFFIC_API_KEY: '', UPSTREAM_RETRIES: '' });
+    expect(c.server.port).toBe(4000);
+    expect(c.upstream.zone).toMatchObject({ offsetMinutes: 480 });
+    expect(c.useSimulator).toBe(true);
+    expect(c.upstream.retries).toBe(3);
+  });
+
+  it('reads explicit values', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      LAAFFIC_BASE_URL: 'http://127.0.0.1:9999/prefix/',
+      LAAFFIC_TIMEZONE: 'America/New_York',
+      LAAFFIC_RECALL_FLOWS_PATH: '/v3/voice/recallFlow/queryPage',
+      UPSTREAM_RETRIES: '0',
+      UPSTREAM_RETRY_BASE_MS: '5',
+      UPSTREAM_CONCURRENCY: '2',
+      LOG_LEVEL: 'silent',
+      LOG_PRETTY: 'no',
+      NODE_ENV: 'test',
+    });
+    expect(c.server.port).toBe(8080);
+    expect(c.server.host).toBe('127.0.0.1');
+    expect(c.upstream.baseUrl).toBe('http://127.0.0.1:9999/prefix');
+    expect(c.upstream.zone).toMatchObject({ kind: 'iana', name: 'America/New_York' });
+    expect(c.upstream.recallFlowsPath).toBe('/v3/voice/recallFlow/queryPage');
+    expect(c.upstream.retries).toBe(0);
+    expect(c.upstream.retryBaseMs).toBe(5);
+    expect(c.upstream.concurrency).toBe(2);
+    expect(c.log).toEqual({ level: 'silent', pretty: false });
+    expect(c.nodeEnv).toBe('test');
+  });
+
+  it('reads integers as decimal, tolerating surrounding spaces', () => {
+    expect(loadConfig({ PORT: ' 8080 ' }).server.port).toBe(8080);
+    expect(loadConfig({ UPSTREAM_RETRIES: '+2' }).upstream.retries).toBe(2);
+  });
+
+  it('accepts offsets in several spellings and IANA zones', () => {
+    expect(loadConfig({ LAAFFIC_TIMEZONE: '-05:30' }).upstream.zone).toMatchObject({ offsetMinutes: -330 });
+    expect(loadConfig({ LAAFFIC_TIMEZONE: 'UTC' }).upstream.zone).toMatchObject({ offsetMinutes: 0 });
+    expect(loadConfig({ LAAFFIC_TIMEZONE: 'Asia/Shanghai' }).upstream.zone).toMatchObject({ kind: 'iana' });
+  });
+});
+
+describe('credentials', () => {
+  it('uses the simulator when no key is configured', () => {
+    expect(loadConfig({}).useSimulator).toBe(true);
+    expect(loadConfig({ LAAFFIC_API_SECRET: 'only-a-secret' }).useSimulator).toBe(true);
+  });
+
+  it('uses the real upstream when key and secret are set', () => {
+    const c = loadConfig({ LAAFFIC_API_KEY: 'k', LAAFFIC_API_SECRET: 's' });
+    expect(c.useSimulator).toBe(false);
+    expect(c.upstream.apiKey).toBe('k');
+    expect(c.upstream.apiSecret).toBe('s');
+  });
+
+  it('rejects a key without a secret, naming LAAFFIC_API_SECRET', () => {
+    const e = configError({ LAAFFIC_API_KEY: 'key-without-secret' });
+    expect(e.message).toContain('LAAFFIC_API_SECRET');
+  });
+});
+
+describe('bad values stop with a ConfigError naming the variable', () => {
+  it.each<[string, string]>([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', '   '],
+    ['PORT', '0x1F90'],
+    ['PORT', '1e3'],
+    ['LAAFFIC_TIMEZONE', 'Mars/Olympus'],
+    ['LAAFFIC_TIMEZONE', '+25:00'],
+    ['LAAFFIC_BASE_URL', 'ftp://x'],
+    ['LAAFFIC_BASE_URL', 'not a url'],
+    ['LAAFFIC_TASKS_PATH', 'v3/no/leading/slash'],
+    ['LAAFFIC_RECALL_FLOWS_PATH', '/has space'],
+    ['UPSTREAM_RETRIES', '-1'],
+    ['UPSTREAM_RETRIES', '11'],
+    ['UPSTREAM_RETRIES', 'three'],
+    ['UPSTREAM_RETRY_BASE_MS', '0'],
+    ['UPSTREAM_CONCURRENCY', '0'],
+    ['UPSTREAM_CONNECTIONS', '1.5'],
+    ['UPSTREAM_CONNECT_TIMEOUT_MS', '0'],
+    ['UPSTREAM_HEADERS_TIMEOUT_MS', 'soon'],
+    ['UPSTREAM_CALL_DEADLINE_MS', '999999999'],
+    ['REQUEST_DEADLINE_MS', '0'],
+    ['DEFAULT_WINDOW_DAYS', '0'],
+    ['JOIN_LOOKBACK_HOURS', '0'],
+    ['JOIN_SKEW_MINUTES', '-5'],
+    ['LOG_LEVEL', 'loud'],
+    ['LOG_PRETTY', 'maybe'],
+    ['NODE_ENV', 'staging'],
+    ['SIMULATOR_PORT', '65536'],
+  ])('%s=%s', (name, value) => {
+    const e = configError({ [name]: value });
+    expect(e.name).toBe('ConfigError');
+    expect(e.message).toContain(name);
+  });
+
+  it('names every bad variable at once, schema and time zone alike', () => {
+    const e = configError({ PORT: 'abc', UPSTREAM_RETRIES: '-1', LAAFFIC_TIMEZONE: 'Mars/Olympus' });
+    expect(e.message).toContain('PORT');
+    expect(e.message).toContain('UPSTREAM_RETRIES');
+    expect(e.message).toContain('LAAFFIC_TIMEZONE');
+  });
+
+  it('does not name variables that are fine', () => {
+    const e = configError({ PORT: 'abc', UPSTREAM_RETRIES: '2' });
+    expect(e.message).not.toContain('UPSTREAM_RETRIES');
+  });
+});
+
+describe('the secret never appears in a configuration error', () => {
+  const SECRET = 'Zq9-very-secret-value-7x';
+
+  it.each<[string, Record<string, string>]>([
+    ['PORT=abc', { PORT: 'abc' }],
+    ['a bad time zone', { LAAFFIC_TIMEZONE: 'Mars/Olympus' }],
+    ['a bad base URL', { LAAFFIC_BASE_URL: 'ftp://x' }],
+    ['several bad values', { PORT: 'abc', LOG_LEVEL: 'loud', UPSTREAM_RETRIES: '-1', LAAFFIC_TIMEZONE: 'Mars/Olympus' }],
+  ])('with %s', (_name, env) => {
+    const e = configError({ LAAFFIC_API_KEY: 'some-key', LAAFFIC_API_SECRET: SECRET, ...env });
+    expect(e.message).not.toContain(SECRET);
+    expect(String(e)).not.toContain(SECRET);
+    expect(e.stack ?? '').not.toContain(SECRET);
+    expect(JSON.stringify(e)).not.toContain(SECRET);
+  });
+
+  it('even when the secret is itself the odd one out (key missing is fine, secret only)', () => {
+    const c = loadConfig({ LAAFFIC_API_SECRET: SECRET });
+    expect(c.useSimulator).toBe(true);
+  });
+});

@@ -1,0 +1,205 @@
+import { describe, expect, it } from 'vitest';
+import { UpstreamError } from '../../src/upstream/errors';
+import { parseZone } from '../../src/upstream/local-time';
+import { parseGroupCallTaskPage, parseRecallFlowPage } from '../../src/upstream/records';
+
+const PLUS8 = parseZone('+08:00');
+const NY = parseZone('America/New_York');
+
+const task = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  taskId: 5001857,
+  taskName: '满意度调查-(UTC + 8)20240604144936',
+  status: 2,
+  rate: '100',
+  numCnt: 30,
+  callNum: 30,
+  success: 20,
+  fail: 10,
+  createdTime: '2024-06-04 14:49:36',
+  scriptId: 1033,
+  taskType: 2,
+  ...over,
+});
+
+const flow = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  keyId: 880460,
+  taskId: 5001857,
+  taskName: 'Renewal reminder 26',
+  createTime: '2024-06-04 14:50:26',
+  recallType: 1,
+  recallInterval: 30,
+  recallNum: 5,
+  finishNum: 5,
+  status: 2,
+  ...over,
+});
+
+const page = (records: unknown, extra: Record<string, unknown> = {}) => ({
+  records,
+  total: Array.isArray(records) ? records.length : 0,
+  size: 20,
+  current: 1,
+  pages: 1,
+  searchCount: true,
+  ...extra,
+});
+
+function invalid(fn: () => unknown): UpstreamError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(UpstreamError);
+  const e = caught as UpstreamError;
+  expect(e.code).toBe('UPSTREAM_INVALID_RESPONSE');
+  expect(e.retryable).toBe(false);
+  return e;
+}
+
+/** True when any number anywhere in the value is NaN or infinite. */
+function hasNaN(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (Array.isArray(v)) return v.some(hasNaN);
+  if (v && typeof v === 'object') return Object.values(v).some(hasNaN);
+  return false;
+}
+
+describe('parseGroupCallTaskPage', () => {
+  it('parses a valid page into typed records with createdAt in the zone', () => {
+    const p = parseGroupCallTaskPage(page([task(), task({ taskId: 5001856, createdTime: '2024-01-01 00:00:00' })]), PLUS8);
+    expect(p.total).toBe(2);
+    expect(p.records).toHaveLength(2);
+    expect(p.records[0]).toEqual({ ...task(), createdAt: Date.UTC(2024, 5, 4, 6, 49, 36) });
+    expect(p.records[1]!.createdAt).toBe(Date.UTC(2023, 11, 31, 16));
+    expect(hasNaN(p)).toBe(false);
+  });
+
+  it('computes createdAt with the configured zone, DST included', () => {
+    const p = parseGroupCallTaskPage(page([task({ createdTime: '2024-07-15 00:00:00' })]), NY);
+    expect(p.records[0]!.createdAt).toBe(Date.UTC(2024, 6, 15, 4));
+  });
+
+  it('passes unknown enum codes through as plain numbers', () => {
+    const p = parseGroupCallTaskPage(page([task({ status: 9, taskType: 3 }), task({ status: 42, taskType: 99 })]), PLUS8);
+    expect(p.records.map((r) => [r.status, r.taskType])).toEqual([
+      [9, 3],
+      [42, 99],
+    ]);
+  });
+
+  it('maps absent or null scriptId / taskType / rate to null', () => {
+    const absent = task();
+    delete absent.scriptId;
+    delete absent.taskType;
+    delete absent.rate;
+    const p = parseGroupCallTaskPage(page([absent, task({ scriptId: null, taskType: null, rate: null })]), PLUS8);
+    for (const r of p.records) {
+      expect(r.scriptId).toBeNull();
+      expect(r.taskType).toBeNull();
+      expect(r.rate).toBeNull();
+    }
+  });
+
+  it('keeps a numeric rate as its string form', () => {
+    expect(parseGroupCallTaskPage(page([task({ rate: 37.5 })]), PLUS8).records[0]!.rate).toBe('37.5');
+    expect(parseGroupCallTaskPage(page([task({ rate: 0 })]), PLUS8).records[0]!.rate).toBe('0');
+  });
+
+  it('treats null or absent records as an empty page and accepts a numeric-string total', () => {
+    expect(parseGroupCallTaskPage({ records: null, total: 0 }, PLUS8)).toEqual({ records: [], total: 0 });
+    expect(parseGroupCallTaskPage({ total: '0' }, PLUS8)).toEqual({ records: [], total: 0 });
+    expect(parseGroupCallTaskPage(page([task()], { total: '1234' }), PLUS8).total).toBe(1234);
+  });
+
+  it.each(['taskId', 'taskName', 'status', 'numCnt', 'callNum', 'success', 'fail', 'createdTime'])(
+    'a record without %s is UPSTREAM_INVALID_RESPONSE naming the field',
+    (field) => {
+      const bad = task();
+      delete bad[field];
+      const e = invalid(() => parseGroupCallTaskPage(page([task(), bad]), PLUS8));
+      expect(e.message).toContain(field);
+      expect(e.message).toContain('index 1');
+    },
+  );
+
+  it.each<[string, unknown]>([
+    ['taskId', 'abc'],
+    ['taskId', '5001857'],
+    ['taskId', 1.5],
+    ['taskId', null],
+    ['status', '2'],
+    ['numCnt', true],
+    ['success', {}],
+    ['taskName', 123],
+    ['scriptId', 'x'],
+    ['taskType', 1.25],
+    ['rate', ['0']],
+    ['createdTime', 1717483776000],
+    ['createdTime', '2024-06-04T14:49:36'],
+    ['createdTime', '2024-06-04'],
+  ])('a mistyped %s (%j) is UPSTREAM_INVALID_RESPONSE', (field, value) => {
+    const e = invalid(() => parseGroupCallTaskPage(page([task({ [field]: value })]), PLUS8));
+    expect(e.message).toContain(field);
+  });
+
+  it.each(['2024-02-30 10:00:00', '2023-02-29 00:00:00', '2024-13-01 00:00:00', '2024-06-04 25:00:00', '2024-06-04 23:61:00'])(
+    'an impossible createdTime %j is UPSTREAM_INVALID_RESPONSE, not a NaN',
+    (createdTime) => {
+      const e = invalid(() => parseGroupCallTaskPage(page([task({ createdTime })]), PLUS8));
+      expect(e.message).toContain('createdTime');
+      expect(e.message).not.toContain('NaN');
+    },
+  );
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['a string', 'records'],
+    ['an array', [task()]],
+    ['records not an array', { records: { 0: task() }, total: 1 }],
+    ['no total', { records: [task()] }],
+    ['a negative total', { records: [], total: -1 }],
+    ['a fractional total', { records: [], total: 1.5 }],
+    ['a non-numeric total', { records: [], total: 'many' }],
+  ])('a page that is %s is UPSTREAM_INVALID_RESPONSE', (_name, data) => {
+    invalid(() => parseGroupCallTaskPage(data, PLUS8));
+  });
+
+  it('rejects a record that is not an object', () => {
+    invalid(() => parseGroupCallTaskPage(page([task(), null]), PLUS8));
+    invalid(() => parseGroupCallTaskPage(page(['5001857']), PLUS8));
+  });
+});
+
+describe('parseRecallFlowPage', () => {
+  it('parses a valid page with createdAt in the zone', () => {
+    const p = parseRecallFlowPage(page([flow()]), PLUS8);
+    expect(p).toEqual({ records: [{ ...flow(), createdAt: Date.UTC(2024, 5, 4, 6, 50, 26) }], total: 1 });
+  });
+
+  it('passes unknown status and recallType codes through', () => {
+    const p = parseRecallFlowPage(page([flow({ status: 7, recallType: 5 })]), PLUS8);
+    expect(p.records[0]).toMatchObject({ status: 7, recallType: 5 });
+  });
+
+  it.each(['keyId', 'taskId', 'taskName', 'createTime', 'recallType', 'recallInterval', 'recallNum', 'finishNum', 'status'])(
+    'a flow without %s is UPSTREAM_INVALID_RESPONSE',
+    (field) => {
+      const bad = flow();
+      delete bad[field];
+      expect(invalid(() => parseRecallFlowPage(page([bad]), PLUS8)).message).toContain(field);
+    },
+  );
+
+  it('a mistyped keyId ("abc") or taskId is UPSTREAM_INVALID_RESPONSE', () => {
+    expect(invalid(() => parseRecallFlowPage(page([flow({ keyId: 'abc' })]), PLUS8)).message).toContain('keyId');
+    expect(invalid(() => parseRecallFlowPage(page([flow({ taskId: '5001857' })]), PLUS8)).message).toContain('taskId');
+  });
+
+  it('an impossible createTime is UPSTREAM_INVALID_RESPONSE', () => {
+    expect(invalid(() => parseRecallFlowPage(page([flow({ createTime: '2024-02-30 00:00:00' })]), PLUS8)).message).toContain(
+      'createTime',
+    );
+  });
+});
