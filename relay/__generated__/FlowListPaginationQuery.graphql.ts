@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<f9e4e9286ea118eaa6ac22e4c2d7435b>>
+ * @generated SignedSource<<506ca8aaef3a3d5c2e21e56d31376370>>
  * @lightSyntaxTransform
  */
 
@@ -138,6 +138,31 @@ return {
             "args": null,
             "kind": "ScalarField",
             "name": "totalCount",
+            "storageKey": null
+          },
+          {
+            "alias": null,
+            "args": null,
+            "concreteType": "PageInfo",
+            "kind": "LinkedField",
+            "name": "pageInfo",
+            "plural": false,
+            "selections": [
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "endCursor",
+                "storageKey": null
+              },
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "hasNextPage",
+                "storageKey": null
+              }
+            ],
             "storageKey": null
           },
           {
@@ -299,31 +324,6 @@ return {
               }
             ],
             "storageKey": null
-          },
-          {
-            "alias": null,
-            "args": null,
-            "concreteType": "PageInfo",
-            "kind": "LinkedField",
-            "name": "pageInfo",
-            "plural": false,
-            "selections": [
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "endCursor",
-                "storageKey": null
-              },
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "hasNextPage",
-                "storageKey": null
-              }
-            ],
-            "storageKey": null
           }
         ],
         "storageKey": null
@@ -342,16 +342,16 @@ return {
     ]
   },
   "params": {
-    "cacheID": "69266d78cf6df9720b75cd29ef1d347a",
+    "cacheID": "ec26fde2e0c5a3be5c6c9a7217446a2a",
     "id": null,
     "metadata": {},
     "name": "FlowListPaginationQuery",
     "operationKind": "query",
-    "text": "query FlowListPaginationQuery(\n  $count: Int = 20\n  $cursor: String\n  $filter: RecallFlowFilter\n) {\n  ...FlowList_query_3KQYpM\n}\n\nfragment FlowDetails_flow on RecallFlow {\n  id\n  keyId\n  taskId\n  taskName\n  createdAt\n  status\n  recallType\n  recallIntervalMinutes\n  recallAttempts\n  finishedAttempts\n  parentTask {\n    id\n    ...TaskDetails_task\n  }\n}\n\nfragment FlowList_query_3KQYpM on Query {\n  recallFlows(first: $count, after: $cursor, filter: $filter) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        keyId\n        ...FlowDetails_flow\n        __typename\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n"
+    "text": "query FlowListPaginationQuery(\n  $count: Int = 20\n  $cursor: String\n  $filter: RecallFlowFilter\n) {\n  ...FlowList_query_3KQYpM\n}\n\nfragment FlowDetails_flow on RecallFlow {\n  id\n  keyId\n  taskId\n  taskName\n  createdAt\n  status\n  recallType\n  recallIntervalMinutes\n  recallAttempts\n  finishedAttempts\n  parentTask {\n    id\n    ...TaskDetails_task\n  }\n}\n\nfragment FlowList_query_3KQYpM on Query {\n  recallFlows(first: $count, after: $cursor, filter: $filter) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        keyId\n        ...FlowDetails_flow\n        __typename\n      }\n    }\n  }\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n"
   }
 };
 })();
 
-(node as any).hash = "f11824ae73ffadceec9c8364bddaf569";
+(node as any).hash = "28f2223eb8a066d68f3377f2e0db0370";
 
 export default node;

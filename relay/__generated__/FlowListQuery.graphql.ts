@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<d229565855cdc24091ac3b4f058a8823>>
+ * @generated SignedSource<<024c3aa088e65ff3845b6e2395bb74e1>>
  * @lightSyntaxTransform
  */
 
@@ -122,6 +122,31 @@ return {
             "args": null,
             "kind": "ScalarField",
             "name": "totalCount",
+            "storageKey": null
+          },
+          {
+            "alias": null,
+            "args": null,
+            "concreteType": "PageInfo",
+            "kind": "LinkedField",
+            "name": "pageInfo",
+            "plural": false,
+            "selections": [
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "endCursor",
+                "storageKey": null
+              },
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "hasNextPage",
+                "storageKey": null
+              }
+            ],
             "storageKey": null
           },
           {
@@ -283,31 +308,6 @@ return {
               }
             ],
             "storageKey": null
-          },
-          {
-            "alias": null,
-            "args": null,
-            "concreteType": "PageInfo",
-            "kind": "LinkedField",
-            "name": "pageInfo",
-            "plural": false,
-            "selections": [
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "endCursor",
-                "storageKey": null
-              },
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "hasNextPage",
-                "storageKey": null
-              }
-            ],
-            "storageKey": null
           }
         ],
         "storageKey": null
@@ -326,12 +326,12 @@ return {
     ]
   },
   "params": {
-    "cacheID": "8d3358b9d93ce3aa7c8771b4d048c358",
+    "cacheID": "4e2b3de31cba79fb46bc0cfa05ef5c55",
     "id": null,
     "metadata": {},
     "name": "FlowListQuery",
     "operationKind": "query",
-    "text": "query FlowListQuery(\n  $count: Int!\n  $filter: RecallFlowFilter\n) {\n  ...FlowList_query_26eJ3g\n}\n\nfragment FlowDetails_flow on RecallFlow {\n  id\n  keyId\n  taskId\n  taskName\n  createdAt\n  status\n  recallType\n  recallIntervalMinutes\n  recallAttempts\n  finishedAttempts\n  parentTask {\n    id\n    ...TaskDetails_task\n  }\n}\n\nfragment FlowList_query_26eJ3g on Query {\n  recallFlows(first: $count, filter: $filter) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        keyId\n        ...FlowDetails_flow\n        __typename\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n"
+    "text": "query FlowListQuery(\n  $count: Int!\n  $filter: RecallFlowFilter\n) {\n  ...FlowList_query_26eJ3g\n}\n\nfragment FlowDetails_flow on RecallFlow {\n  id\n  keyId\n  taskId\n  taskName\n  createdAt\n  status\n  recallType\n  recallIntervalMinutes\n  recallAttempts\n  finishedAttempts\n  parentTask {\n    id\n    ...TaskDetails_task\n  }\n}\n\nfragment FlowList_query_26eJ3g on Query {\n  recallFlows(first: $count, filter: $filter) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        keyId\n        ...FlowDetails_flow\n        __typename\n      }\n    }\n  }\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n"
   }
 };
 })();

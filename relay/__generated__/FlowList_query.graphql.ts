@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<94c96ebccd22681d5fb7ee0deeef73ef>>
+ * @generated SignedSource<<2248fca32046895fa7f0789fdcc93339>>
  * @lightSyntaxTransform
  */
 
@@ -19,6 +19,10 @@ export type FlowList_query$data = {
         readonly " $fragmentSpreads": FragmentRefs<"FlowDetails_flow">;
       };
     }>;
+    readonly pageInfo: {
+      readonly endCursor: string | null | undefined;
+      readonly hasNextPage: boolean;
+    };
     readonly totalCount: number;
   };
   readonly " $fragmentType": "FlowList_query";
@@ -101,6 +105,31 @@ return {
         {
           "alias": null,
           "args": null,
+          "concreteType": "PageInfo",
+          "kind": "LinkedField",
+          "name": "pageInfo",
+          "plural": false,
+          "selections": [
+            {
+              "alias": null,
+              "args": null,
+              "kind": "ScalarField",
+              "name": "endCursor",
+              "storageKey": null
+            },
+            {
+              "alias": null,
+              "args": null,
+              "kind": "ScalarField",
+              "name": "hasNextPage",
+              "storageKey": null
+            }
+          ],
+          "storageKey": null
+        },
+        {
+          "alias": null,
+          "args": null,
           "concreteType": "RecallFlowEdge",
           "kind": "LinkedField",
           "name": "edges",
@@ -152,31 +181,6 @@ return {
             }
           ],
           "storageKey": null
-        },
-        {
-          "alias": null,
-          "args": null,
-          "concreteType": "PageInfo",
-          "kind": "LinkedField",
-          "name": "pageInfo",
-          "plural": false,
-          "selections": [
-            {
-              "alias": null,
-              "args": null,
-              "kind": "ScalarField",
-              "name": "endCursor",
-              "storageKey": null
-            },
-            {
-              "alias": null,
-              "args": null,
-              "kind": "ScalarField",
-              "name": "hasNextPage",
-              "storageKey": null
-            }
-          ],
-          "storageKey": null
         }
       ],
       "storageKey": null
@@ -187,6 +191,6 @@ return {
 };
 })();
 
-(node as any).hash = "f11824ae73ffadceec9c8364bddaf569";
+(node as any).hash = "28f2223eb8a066d68f3377f2e0db0370";
 
 export default node;

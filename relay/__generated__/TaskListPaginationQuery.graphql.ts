@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<219cf5ea7783ed87f98311f86220e215>>
+ * @generated SignedSource<<8718dd8686079857df71c2289a919591>>
  * @lightSyntaxTransform
  */
 
@@ -113,6 +113,31 @@ return {
             "args": null,
             "kind": "ScalarField",
             "name": "totalCount",
+            "storageKey": null
+          },
+          {
+            "alias": null,
+            "args": null,
+            "concreteType": "PageInfo",
+            "kind": "LinkedField",
+            "name": "pageInfo",
+            "plural": false,
+            "selections": [
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "endCursor",
+                "storageKey": null
+              },
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "hasNextPage",
+                "storageKey": null
+              }
+            ],
             "storageKey": null
           },
           {
@@ -241,31 +266,6 @@ return {
               }
             ],
             "storageKey": null
-          },
-          {
-            "alias": null,
-            "args": null,
-            "concreteType": "PageInfo",
-            "kind": "LinkedField",
-            "name": "pageInfo",
-            "plural": false,
-            "selections": [
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "endCursor",
-                "storageKey": null
-              },
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "hasNextPage",
-                "storageKey": null
-              }
-            ],
-            "storageKey": null
           }
         ],
         "storageKey": null
@@ -284,16 +284,16 @@ return {
     ]
   },
   "params": {
-    "cacheID": "e48ac0eea2d973c97044771c292f89e5",
+    "cacheID": "f0b220d38f0dbfe271c60c0455ee8860",
     "id": null,
     "metadata": {},
     "name": "TaskListPaginationQuery",
     "operationKind": "query",
-    "text": "query TaskListPaginationQuery(\n  $count: Int = 20\n  $cursor: String\n  $filter: GroupCallTaskFilter\n) {\n  ...TaskList_query_3KQYpM\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n\nfragment TaskList_query_3KQYpM on Query {\n  groupCallTasks(first: $count, after: $cursor, filter: $filter) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        taskId\n        ...TaskDetails_task\n        __typename\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n"
+    "text": "query TaskListPaginationQuery(\n  $count: Int = 20\n  $cursor: String\n  $filter: GroupCallTaskFilter\n) {\n  ...TaskList_query_3KQYpM\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n\nfragment TaskList_query_3KQYpM on Query {\n  groupCallTasks(first: $count, after: $cursor, filter: $filter) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        taskId\n        ...TaskDetails_task\n        __typename\n      }\n    }\n  }\n}\n"
   }
 };
 })();
 
-(node as any).hash = "a3f91229bd7927110c25fdd9875790a6";
+(node as any).hash = "e39f2b6e74fbeda62a6fa9ad9dd0e0cf";
 
 export default node;

@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<ce74ff84cb3374dfa79a6be76d27fb63>>
+ * @generated SignedSource<<9984acdafbf43c5e39ea7ae20fda831b>>
  * @lightSyntaxTransform
  */
 
@@ -97,6 +97,31 @@ return {
             "args": null,
             "kind": "ScalarField",
             "name": "totalCount",
+            "storageKey": null
+          },
+          {
+            "alias": null,
+            "args": null,
+            "concreteType": "PageInfo",
+            "kind": "LinkedField",
+            "name": "pageInfo",
+            "plural": false,
+            "selections": [
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "endCursor",
+                "storageKey": null
+              },
+              {
+                "alias": null,
+                "args": null,
+                "kind": "ScalarField",
+                "name": "hasNextPage",
+                "storageKey": null
+              }
+            ],
             "storageKey": null
           },
           {
@@ -225,31 +250,6 @@ return {
               }
             ],
             "storageKey": null
-          },
-          {
-            "alias": null,
-            "args": null,
-            "concreteType": "PageInfo",
-            "kind": "LinkedField",
-            "name": "pageInfo",
-            "plural": false,
-            "selections": [
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "endCursor",
-                "storageKey": null
-              },
-              {
-                "alias": null,
-                "args": null,
-                "kind": "ScalarField",
-                "name": "hasNextPage",
-                "storageKey": null
-              }
-            ],
-            "storageKey": null
           }
         ],
         "storageKey": null
@@ -268,12 +268,12 @@ return {
     ]
   },
   "params": {
-    "cacheID": "0a1a91c41371e4f8e804eb36dd7be4c6",
+    "cacheID": "47a644c80a1d8022557713a396727283",
     "id": null,
     "metadata": {},
     "name": "TaskListQuery",
     "operationKind": "query",
-    "text": "query TaskListQuery(\n  $count: Int!\n  $filter: GroupCallTaskFilter\n) {\n  ...TaskList_query_26eJ3g\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n\nfragment TaskList_query_26eJ3g on Query {\n  groupCallTasks(first: $count, filter: $filter) {\n    totalCount\n    edges {\n      cursor\n      node {\n        id\n        taskId\n        ...TaskDetails_task\n        __typename\n      }\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n"
+    "text": "query TaskListQuery(\n  $count: Int!\n  $filter: GroupCallTaskFilter\n) {\n  ...TaskList_query_26eJ3g\n}\n\nfragment TaskDetails_task on GroupCallTask {\n  id\n  taskId\n  name\n  status\n  type\n  rate\n  callProgress\n  numberCount\n  calledCount\n  successCount\n  failCount\n  scriptId\n  createdAt\n}\n\nfragment TaskList_query_26eJ3g on Query {\n  groupCallTasks(first: $count, filter: $filter) {\n    totalCount\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n    edges {\n      cursor\n      node {\n        id\n        taskId\n        ...TaskDetails_task\n        __typename\n      }\n    }\n  }\n}\n"
   }
 };
 })();

@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<750ff510cc1ebf14896fd44122923f2d>>
+ * @generated SignedSource<<b292bbf7294d4824774a9bab619e8b4d>>
  * @lightSyntaxTransform
  */
 
@@ -19,6 +19,10 @@ export type TaskList_query$data = {
         readonly " $fragmentSpreads": FragmentRefs<"TaskDetails_task">;
       };
     }>;
+    readonly pageInfo: {
+      readonly endCursor: string | null | undefined;
+      readonly hasNextPage: boolean;
+    };
     readonly totalCount: number;
   };
   readonly " $fragmentType": "TaskList_query";
@@ -101,6 +105,31 @@ return {
         {
           "alias": null,
           "args": null,
+          "concreteType": "PageInfo",
+          "kind": "LinkedField",
+          "name": "pageInfo",
+          "plural": false,
+          "selections": [
+            {
+              "alias": null,
+              "args": null,
+              "kind": "ScalarField",
+              "name": "endCursor",
+              "storageKey": null
+            },
+            {
+              "alias": null,
+              "args": null,
+              "kind": "ScalarField",
+              "name": "hasNextPage",
+              "storageKey": null
+            }
+          ],
+          "storageKey": null
+        },
+        {
+          "alias": null,
+          "args": null,
           "concreteType": "GroupCallTaskEdge",
           "kind": "LinkedField",
           "name": "edges",
@@ -152,31 +181,6 @@ return {
             }
           ],
           "storageKey": null
-        },
-        {
-          "alias": null,
-          "args": null,
-          "concreteType": "PageInfo",
-          "kind": "LinkedField",
-          "name": "pageInfo",
-          "plural": false,
-          "selections": [
-            {
-              "alias": null,
-              "args": null,
-              "kind": "ScalarField",
-              "name": "endCursor",
-              "storageKey": null
-            },
-            {
-              "alias": null,
-              "args": null,
-              "kind": "ScalarField",
-              "name": "hasNextPage",
-              "storageKey": null
-            }
-          ],
-          "storageKey": null
         }
       ],
       "storageKey": null
@@ -187,6 +191,6 @@ return {
 };
 })();
 
-(node as any).hash = "a3f91229bd7927110c25fdd9875790a6";
+(node as any).hash = "e39f2b6e74fbeda62a6fa9ad9dd0e0cf";
 
 export default node;
