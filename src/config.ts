@@ -3,6 +3,7 @@
  * A bad value throws ConfigError naming the variable; the secret is never echoed back.
  */
 import { z } from 'zod';
+import type { UpstreamClientOptions } from './upstream/client';
 import { parseZone, type Zone } from './upstream/local-time';
 
 export class ConfigError extends Error {
@@ -66,21 +67,12 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
-  upstream: {
+  upstream: Omit<UpstreamClientOptions, 'apiKey' | 'apiSecret' | 'now' | 'random'> & {
     apiKey: string | undefined;
     apiSecret: string | undefined;
-    baseUrl: string;
     zone: Zone;
     tasksPath: string;
     recallFlowsPath: string;
-    connectTimeoutMs: number;
-    headersTimeoutMs: number;
-    bodyTimeoutMs: number;
-    callDeadlineMs: number;
-    retries: number;
-    retryBaseMs: number;
-    concurrency: number;
-    connections: number;
   };
   server: { port: number; host: string; requestDeadlineMs: number };
   defaultWindowDays: number;
