@@ -31,7 +31,8 @@ export interface LoggerOptions {
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
-  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
+  // A line is JSON: a secret with a quote, a backslash or a control character is written escaped.
+  const secrets = [...new Set((opts.secrets ?? []).filter((s) => s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
   const scrub = (line: string) => secrets.reduce((acc, s) => acc.split(s).join('[REDACTED]'), line);
   const options = {
     level: opts.level,

@@ -21,7 +21,8 @@ try {
 const log = createLogger({
   level: config.log.level,
   pretty: config.log.pretty,
-  secrets: [config.upstream.apiSecret ?? ''],
+  // The upstream secret and the client bearer tokens: neither may reach a log line.
+  secrets: [config.upstream.apiSecret ?? '', ...config.auth.tokens],
 });
 
 let credentials: UpstreamCredentials;

@@ -75,7 +75,20 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
       observeBatch: metrics.observeBatch,
     },
   });
-  const server = createServer(limitBody(config.limits.bodyBytes, yoga));
+  const handle = limitBody(config.limits.bodyBytes, yoga);
+  // While closing, a response ends its keep-alive connection: server.close() only waits for
+  // connections, and an idle keep-alive one would otherwise hold the drain until the deadline.
+  let closing = false;
+  const pending = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    pending.add(res);
+    if (closing) res.setHeader('connection', 'close');
+    res.once('close', () => pending.delete(res));
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+    handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolve());
@@ -89,6 +102,8 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     server,
     url: `http://${host}:${port}`,
     async close() {
+      closing = true;
+      for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;

@@ -7,6 +7,8 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+// GraphiQL's assets are served by the gateway itself: no CDN, so it works offline and behind firewalls.
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { LaafficApi } from './upstream';
@@ -113,6 +115,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     landingPage: false,
     logging: false,
     graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY } : false,
+    renderGraphiQL,
     maskedErrors: {
       maskError: (error) => maskError(error, (original) => deps.log.error({ err: original }, 'unexpected error during execution')),
     },

@@ -32,8 +32,11 @@ export function useCostLimit(options: { maxCost: number }): Plugin {
           operationName: args.operationName ?? undefined,
           estimators: [estimator],
         });
-      } catch {
-        return; // graphql-js reports the same problem (e.g. a bad variable) with its own error
+      } catch (err) {
+        // graphql-js reports a client's mistake (e.g. a bad variable) with its own error; anything
+        // else is a bug here and must not switch the limit off: the operation is refused.
+        if (err instanceof Error && err.name === 'GraphQLError') return;
+        throw err;
       }
       if (cost > options.maxCost) {
         setResultAndStopExecution({

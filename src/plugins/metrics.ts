@@ -68,6 +68,9 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
   const plugin = usePrometheus({
     registry,
     endpoint: '/metrics',
+    // No `url` label on graphql_yoga_http_duration: it is the full request URL (host header and a
+    // GET's query string, variables included), so every distinct request would add a new series.
+    labels: { url: false },
     metrics: {
       graphql_envelop_request: true,
       graphql_envelop_request_duration: true,

@@ -4,6 +4,7 @@
  * error codes). Secrets never reach it: the logger scrubs them and no header is logged.
  */
 import { randomUUID } from 'node:crypto';
+import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
@@ -20,11 +21,15 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 export function useRequestLog(log: Logger, endpoint: string): Plugin<GatewayContext> {
   const states = new WeakMap<Request, RequestState>();
+  const track = (request: Request): RequestState => {
+    const given = request.headers.get('x-request-id');
+    const state: RequestState = { id: given && REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: new Set() };
+    states.set(request, state);
+    return state;
+  };
   return {
     onRequest({ request, url }) {
-      if (url.pathname !== endpoint) return;
-      const given = request.headers.get('x-request-id');
-      states.set(request, { id: given && REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: new Set() });
+      if (url.pathname === endpoint) track(request);
     },
     onParams({ params, request }) {
       const state = states.get(request);
@@ -35,7 +40,8 @@ export function useRequestLog(log: Logger, endpoint: string): Plugin<GatewayCont
       const state = ctx.request ? states.get(ctx.request) : undefined;
       if (state) {
         state.ctx = ctx;
-        state.operationName ??= args.operationName ?? undefined;
+        // A document's only named operation counts even when the request did not name it.
+        state.operationName ??= args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value;
       }
     },
     onResultProcess({ request, result }) {
@@ -47,8 +53,10 @@ export function useRequestLog(log: Logger, endpoint: string): Plugin<GatewayCont
       }
     },
     onResponse({ request, response }) {
-      const state = states.get(request);
+      // A request answered by an earlier plugin's onRequest (auth's 401) skipped ours: log it too.
+      const state = states.get(request) ?? (new URL(request.url).pathname === endpoint ? track(request) : undefined);
       if (!state) return;
+      if (state.codes.size === 0 && response.status === 401) state.codes.add('UNAUTHENTICATED');
       response.headers.set('x-request-id', state.id);
       log.info(
         {
