@@ -1,0 +1,75 @@
+/**
+ * The slice of autocannon 8's programmatic API the benchmark uses (the package ships no types and
+ * the project has no @types/autocannon).
+ */
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+
+  export interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+
+  export interface AutocannonRequest extends RequestParams {
+    /** Called before every request; returns the (possibly rewritten) request. */
+    setupRequest?: (req: RequestParams & Record<string, unknown>, context: Record<string, unknown>) => RequestParams | undefined;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+  }
+
+  export interface Options {
+    url: string;
+    connections?: number;
+    duration?: number;
+    amount?: number;
+    pipelining?: number;
+    timeout?: number;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    requests?: AutocannonRequest[];
+    /** A false return counts the response as a mismatch. */
+    verifyBody?: (body: string) => boolean;
+    title?: string;
+  }
+
+  export interface Histogram {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    total: number;
+    p50: number;
+    p90: number;
+    p97_5: number;
+    p99: number;
+    [key: string]: number;
+  }
+
+  export interface Result {
+    title?: string;
+    url: string;
+    connections: number;
+    duration: number;
+    errors: number;
+    timeouts: number;
+    mismatches: number;
+    non2xx: number;
+    resets: number;
+    '2xx': number;
+    latency: Histogram & { totalCount: number };
+    requests: Histogram & { sent: number };
+    throughput: Histogram;
+    statusCodeStats: Record<string, { count: number }>;
+  }
+
+  export interface Instance extends EventEmitter, PromiseLike<Result> {
+    stop(): void;
+  }
+
+  function autocannon(opts: Options): Instance;
+  function autocannon(opts: Options, cb: (err: Error | null, result: Result) => void): Instance;
+  export default autocannon;
+}
