@@ -28,6 +28,14 @@ export function isGraphQLError(error: unknown): error is GraphQLError {
 }
 
 /**
+ * graphql-js's variable coercion errors ("Variable "$x" got invalid value …") carry no code:
+ * they are the client's input, so BAD_USER_INPUT, like every other input problem.
+ */
+function codeForUncoded(error: GraphQLError): string {
+  return error.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED';
+}
+
+/**
  * Maps an error raised anywhere during execution to the GraphQLError a client receives.
  * `onUnexpected` sees the original of masked errors (for the log, never for the client).
  */
@@ -51,7 +59,7 @@ export function maskError(error: unknown, onUnexpected?: (original: unknown) => 
     if (inner.extensions?.code || !graphqlError.path) {
       return createGraphQLError(graphqlError.message, {
         ...at,
-        extensions: { ...inner.extensions, code: inner.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
+        extensions: { ...inner.extensions, code: inner.extensions?.code ?? codeForUncoded(graphqlError) },
       });
     }
   }

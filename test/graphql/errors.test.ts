@@ -79,6 +79,11 @@ describe('maskError', () => {
     expect(maskError(new GraphQLError('Cannot query field "nope" on type "Query".')).extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('gives variable coercion errors BAD_USER_INPUT', () => {
+    const overflow = new GraphQLError('Variable "$f" got invalid value 8589934592 at "f.appId"; Int cannot represent non 32-bit signed integer value: 8589934592');
+    expect(maskError(overflow).extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it("recognises errors made by graphql-js's CommonJS build (the one yoga loads)", () => {
     const input = maskError(new cjsGraphql.GraphQLError('bad', { path: ['node'], originalError: new InputError('malformed id') }));
     expect(input.extensions).toEqual({ code: 'BAD_USER_INPUT' });

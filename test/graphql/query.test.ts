@@ -291,6 +291,8 @@ describe('bad input', () => {
     ['DateTime with an impossible month', TASKS_Q, () => ({ n: 5, f: { createdTo: '2024-13-04T14:49:36Z' } })],
     ['DateTime on 30 February', FLOWS_Q, () => ({ n: 5, f: { createdFrom: '2024-02-30T00:00:00+08:00' } })],
     ['search over 200 characters', TASKS_Q, () => ({ n: 5, f: { search: '会'.repeat(201) } })],
+    ['appId over 32 bits (variable)', TASKS_Q, () => ({ n: 5, f: { appId: 8_589_934_592 } })],
+    ['page size of the wrong type (variable)', TASKS_Q, () => ({ n: 'five' })],
   ];
 
   it.each(cases)('%s → BAD_USER_INPUT, no upstream call, server still answering', async (_name, query, vars) => {
