@@ -4,6 +4,7 @@
  * persisted operations, request logs, metrics, readiness). Tests call `yoga.fetch` on it or
  * serve it over loopback HTTP through server.ts.
  */
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -104,6 +105,9 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
       blockFieldSuggestion: { enabled: !o.introspection },
     }) as Plugin,
     useCostLimit({ maxCost: o.limits.cost }),
+    // Compiles each distinct operation once (graphql-jit) instead of interpreting it per request:
+    // the largest single CPU saving measured by `npm run bench`.
+    useGraphQlJit() as Plugin,
   );
   if (!o.introspection) plugins.push(useDisableIntrospection());
   if (o.persistedOperations) plugins.push(usePersistedOperationsAllowList(o.persistedOperations));

@@ -42,27 +42,36 @@ function codeForUncoded(error: GraphQLError): string {
 export function maskError(error: unknown, onUnexpected?: (original: unknown) => void): GraphQLError {
   const graphqlError = isGraphQLError(error) ? error : undefined;
   const original = graphqlError ? (graphqlError.originalError ?? graphqlError) : error;
-  const at = { nodes: graphqlError?.nodes, path: graphqlError?.path, source: graphqlError?.source, positions: graphqlError?.positions };
+  const build = (message: string, extensions: Record<string, unknown>) => {
+    const built = createGraphQLError(message, {
+      nodes: graphqlError?.nodes,
+      path: graphqlError?.path,
+      source: graphqlError?.source,
+      positions: graphqlError?.positions,
+      extensions,
+    });
+    // graphql-jit reports where an error happened as `locations` without AST nodes: keep them,
+    // so a client sees the same error shape whichever executor ran.
+    if (!built.locations && graphqlError?.locations?.length) {
+      (built as { locations: GraphQLError['locations'] }).locations = graphqlError.locations;
+    }
+    return built;
+  };
 
   if (original instanceof UpstreamError) {
-    return createGraphQLError(original.message, {
-      ...at,
-      extensions: { code: original.code, ...(original.upstreamCode !== undefined ? { upstreamCode: original.upstreamCode } : {}) },
+    return build(original.message, {
+      code: original.code,
+      ...(original.upstreamCode !== undefined ? { upstreamCode: original.upstreamCode } : {}),
     });
   }
-  if (original instanceof InputError) {
-    return createGraphQLError(original.message, { ...at, extensions: { code: 'BAD_USER_INPUT' } });
-  }
+  if (original instanceof InputError) return build(original.message, { code: 'BAD_USER_INPUT' });
   // Errors graphql-js or yoga produced themselves (parse, validation, coercion) are safe as they are.
   if (graphqlError && (!graphqlError.originalError || isGraphQLError(graphqlError.originalError))) {
     const inner = isGraphQLError(graphqlError.originalError) ? graphqlError.originalError : graphqlError;
     if (inner.extensions?.code || !graphqlError.path) {
-      return createGraphQLError(graphqlError.message, {
-        ...at,
-        extensions: { ...inner.extensions, code: inner.extensions?.code ?? codeForUncoded(graphqlError) },
-      });
+      return build(graphqlError.message, { ...inner.extensions, code: inner.extensions?.code ?? codeForUncoded(graphqlError) });
     }
   }
   onUnexpected?.(original);
-  return createGraphQLError(MASKED_MESSAGE, { ...at, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  return build(MASKED_MESSAGE, { code: 'INTERNAL_SERVER_ERROR' });
 }
