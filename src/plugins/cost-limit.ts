@@ -4,7 +4,7 @@
  * about 10,000 while a busy-hour join of 100 flows with parents costs about 200. Checked before
  * execution, so a rejected query makes no upstream call.
  */
-import { getNamedType, GraphQLError } from 'graphql';
+import { getNamedType, GraphQLError, type DocumentNode } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
 import type { Plugin } from 'graphql-yoga';
 
@@ -20,23 +20,50 @@ const estimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   return childComplexity;
 };
 
+const MAX_VARIANTS_PER_DOCUMENT = 64;
+
+/**
+ * The part of the variables the estimator can see: page sizes (numbers) and id lists (their
+ * length). Cursors, windows and filters never change the cost, so they do not split the cache.
+ */
+function costShapeOf(variables: Record<string, unknown> | null | undefined): string {
+  if (!variables) return '';
+  let shape = '';
+  for (const [name, value] of Object.entries(variables)) {
+    if (typeof value === 'number') shape += `${name}=${value};`;
+    else if (Array.isArray(value)) shape += `${name}#${value.length};`;
+  }
+  return shape;
+}
+
 export function useCostLimit(options: { maxCost: number }): Plugin {
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      let cost: number;
-      try {
-        cost = getComplexity({
-          schema: args.schema,
-          query: args.document,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          operationName: args.operationName ?? undefined,
-          estimators: [estimator],
-        });
-      } catch (err) {
-        // graphql-js reports a client's mistake (e.g. a bad variable) with its own error; anything
-        // else is a bug here and must not switch the limit off: the operation is refused.
-        if (err instanceof Error && err.name === 'GraphQLError') return;
-        throw err;
+      // yoga's parse cache hands back the same document object for the same text, so the cost is
+      // computed once per document, operation and variables rather than walked on every request.
+      const key = `${args.operationName ?? ''}\n${costShapeOf(args.variableValues)}`;
+      let perDocument = costs.get(args.document);
+      let cost = perDocument?.get(key);
+      if (cost === undefined) {
+        try {
+          cost = getComplexity({
+            schema: args.schema,
+            query: args.document,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            operationName: args.operationName ?? undefined,
+            estimators: [estimator],
+          });
+        } catch (err) {
+          // graphql-js reports a client's mistake (e.g. a bad variable) with its own error; anything
+          // else is a bug here and must not switch the limit off: the operation is refused.
+          if (err instanceof Error && err.name === 'GraphQLError') return;
+          throw err;
+        }
+        if (!perDocument) costs.set(args.document, (perDocument = new Map()));
+        // Variables vary without bound (cursors, windows); keep a small memory per document.
+        if (perDocument.size >= MAX_VARIANTS_PER_DOCUMENT) perDocument.clear();
+        perDocument.set(key, cost);
       }
       if (cost > options.maxCost) {
         setResultAndStopExecution({

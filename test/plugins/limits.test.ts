@@ -117,6 +117,16 @@ describe('cost limit', () => {
     expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
   });
 
+  it('prices each page size of the same document on its own (the cost memory cannot be reused across sizes)', async () => {
+    const query = 'query Nested($n: Int, $after: String) { groupCallTasks(first: $n, after: $after) { edges { node { recallFlows(first: $n) { totalCount } } } } }';
+    const cheap = await postGraphQL(url, { query, variables: { n: 2 } });
+    expect(cheap.json.errors).toBeUndefined();
+    const costly = await postGraphQL(url, { query, variables: { n: 100 } });
+    expect(costly.json.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    const cheapAgain = await postGraphQL(url, { query, variables: { n: 2, after: null } });
+    expect(cheapAgain.json.errors).toBeUndefined();
+  });
+
   it.each([
     ['a variable of the wrong type', { query: 'query($n: Int) { groupCallTasks(first: $n) { totalCount } }', variables: { n: 'many' } }],
     ['a missing required variable', { query: 'query($n: Int!) { groupCallTasks(first: $n) { totalCount } }' }],
