@@ -84,6 +84,19 @@ export interface YogaDeps {
   options?: Partial<YogaOptions>;
 }
 
+/** Releases per-request resources (the deadline timer) as soon as execution is over. */
+function useContextDisposal(): Plugin {
+  return {
+    onExecute({ args }) {
+      return {
+        onExecuteDone() {
+          (args.contextValue as unknown as Partial<GatewayContext>).dispose?.();
+        },
+      };
+    },
+  };
+}
+
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
 export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
@@ -91,7 +104,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   const plugins: Plugin[] = [];
   // Authentication first: an unauthenticated request is answered before anything else runs.
   if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_ENDPOINT }));
-  plugins.push(useRequestLog(deps.log, GRAPHQL_ENDPOINT) as Plugin);
+  plugins.push(useRequestLog(deps.log, GRAPHQL_ENDPOINT) as Plugin, useContextDisposal());
   plugins.push(...(o.plugins ?? []));
   plugins.push(
     useReadinessCheck({ endpoint: '/readiness', check: async () => (o.readiness ? o.readiness() : true) }),
