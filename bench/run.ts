@@ -22,12 +22,14 @@
  * environment, repeatable, e.g. `--env REQUEST_DEADLINE_MS=3000` or `--env NODE_OPTIONS=--max-semi-space-size=32`),
  * --gateway-entry PATH (default src/main.ts under tsx; a .js/.mjs build runs under plain node).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load';
+import { PRODUCTION_NODE_OPTIONS } from './node-options';
 import { cpuTimeMs, freePort, HOST, RssSampler, startChild, waitForHttp, type Child } from './procs';
 import { formatProfile, monotonicUs, summarizeProfile, type ProfileSummary, type Span } from './profile';
 import { fixed, mb, scenarioTable, targetTable, type ScenarioResult, type Target } from './report';
@@ -91,7 +93,7 @@ function parseArgs(argv: string[]): Args {
     connections: positive('--connections', 100),
     only: only ? new Set(only.split(',').map((s) => s.trim()) as Array<Scenario['key']>) : undefined,
     profile: argv.includes('--profile'),
-    gatewayEntry: value('--gateway-entry') ?? 'src/main.ts',
+    gatewayEntry: value('--gateway-entry') ?? 'dist/main.js',
     gatewayEnv: Object.fromEntries(
       argv.flatMap((a, i) => {
         if (a !== '--env') return [];
@@ -158,6 +160,8 @@ async function main(): Promise<number> {
 
   const profileDir = join(ROOT, 'bench', 'profiles', String(started));
   try {
+    // 0. The production build (`npm run build`), which is what `npm start` runs.
+    if (args.gatewayEntry === 'dist/main.js') execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
     // 1. The two processes.
     const [simPort, gatewayPort] = [await freePort(), await freePort()];
     const simUrl = `http://${HOST}:${simPort}`;
@@ -182,6 +186,11 @@ async function main(): Promise<number> {
         HOST,
         LOG_LEVEL: 'warn',
         LOG_PRETTY: 'false',
+        // Measured as deployed: the production configuration (libraries' production paths,
+        // introspection and GraphiQL off), without client tokens so the load generator needs none.
+        NODE_ENV: 'production',
+        GATEWAY_ALLOW_ANONYMOUS: 'true',
+        NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
         ...args.gatewayEnv,
       },
       ROOT,
