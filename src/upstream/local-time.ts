@@ -9,7 +9,6 @@ export type Zone =
   | { kind: 'iana'; name: string; format: Intl.DateTimeFormat };
 
 const OFFSET_RE = /^(?:UTC|GMT)?([+-])(\d{2}):?(\d{2})$/i;
-const LOCAL_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 export class InvalidZoneError extends Error {}
 export class InvalidLocalTimeError extends Error {}
@@ -67,22 +66,54 @@ export function toLocal(epochMs: number, zone: Zone): string {
   );
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Reads `len` decimal digits at `at`, or -1 if any is not a digit. */
+function digits(s: string, at: number, len: number): number {
+  let n = 0;
+  for (let i = at; i < at + len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DD HH:mm:ss` as if it were UTC, in epoch ms; throws InvalidLocalTimeError for a
+ * malformed or impossible value. Hand-rolled: every record of every page goes through here.
+ */
+function parseNaive(local: string): number {
+  if (
+    typeof local !== 'string' || local.length !== 19 || local[4] !== '-' || local[7] !== '-' || local[10] !== ' ' ||
+    local[13] !== ':' || local[16] !== ':'
+  ) {
+    throw new InvalidLocalTimeError(`not a YYYY-MM-DD HH:mm:ss date-time: ${JSON.stringify(local)}`);
+  }
+  const y = digits(local, 0, 4);
+  const mo = digits(local, 5, 2);
+  const d = digits(local, 8, 2);
+  const h = digits(local, 11, 2);
+  const mi = digits(local, 14, 2);
+  const s = digits(local, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) {
+    throw new InvalidLocalTimeError(`not a YYYY-MM-DD HH:mm:ss date-time: ${JSON.stringify(local)}`);
+  }
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  const monthDays = mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] ?? 0);
+  // Years below 100 would be read as 19xx by Date.UTC: no upstream record has one.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || d > monthDays || h > 23 || mi > 59 || s > 59) {
+    throw new InvalidLocalTimeError(`no such date-time: ${local}`);
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, s);
+}
+
 /**
  * Parses an upstream local date-time into epoch ms. In a DST overlap the earlier instant wins;
  * a time inside a DST gap is taken with the offset in force before the gap.
  */
 export function fromLocal(local: string, zone: Zone): number {
-  const m = LOCAL_RE.exec(local);
-  if (!m) throw new InvalidLocalTimeError(`not a YYYY-MM-DD HH:mm:ss date-time: ${JSON.stringify(local)}`);
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const naive = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(naive);
-  if (
-    mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 ||
-    check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d
-  ) {
-    throw new InvalidLocalTimeError(`no such date-time: ${local}`);
-  }
+  const naive = parseNaive(local);
   if (zone.kind === 'offset') return naive - zone.offsetMinutes * 60000;
   // Try the offsets in force a day either side; keep the earliest candidate that round-trips.
   const candidates = new Set([
