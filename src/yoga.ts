@@ -8,8 +8,6 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-// GraphiQL's assets are served by the gateway itself: no CDN, so it works offline and behind firewalls.
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { LaafficApi } from './upstream';
@@ -132,7 +130,10 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     landingPage: false,
     logging: false,
     graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY } : false,
-    renderGraphiQL,
+    // GraphiQL's assets are served by the gateway itself (no CDN: it works offline and behind
+    // firewalls). They weigh ~33 MB of heap, so they load on the first GraphiQL page, never when
+    // GraphiQL is off.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     maskedErrors: {
       maskError: (error) => maskError(error, (original) => deps.log.error({ err: original }, 'unexpected error during execution')),
     },
