@@ -76,6 +76,17 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
       graphql_envelop_request_duration: true,
       graphql_envelop_error_result: true,
       graphql_yoga_http_duration: true,
+      // Off: the plugin enables everything by default, and these cost CPU on every request
+      // (the deprecated-field counter walks each document; the summary keeps t-digests) for
+      // figures the histograms above already give.
+      graphql_envelop_phase_parse: false,
+      graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_phase_execute: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_schema_change: false,
     },
   });
 
