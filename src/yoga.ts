@@ -101,7 +101,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   const o: YogaOptions = { ...DEFAULT_YOGA_OPTIONS, ...deps.options };
   const plugins: Plugin[] = [];
   // Authentication first: an unauthenticated request is answered before anything else runs.
-  if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_ENDPOINT }));
+  if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_ENDPOINT, protect: ['/metrics'] }));
   plugins.push(useRequestLog(deps.log, GRAPHQL_ENDPOINT) as Plugin, useContextDisposal());
   plugins.push(...(o.plugins ?? []));
   plugins.push(

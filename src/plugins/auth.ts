@@ -3,18 +3,23 @@
  * digests with timingSafeEqual, against every configured token, so timing says nothing.
  * A request without a valid token gets HTTP 401 and never reaches the schema (no upstream call).
  * The GraphiQL page itself (a browser GET for HTML) stays reachable; its queries need the token.
+ * /metrics needs a token too (scrapers send one: Prometheus' `authorization` setting), since its
+ * labels name operations and endpoints; /health and /readiness stay open for probes.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-export function useBearerAuth(options: { tokens: string[]; endpoint: string }): Plugin {
+export function useBearerAuth(options: { tokens: string[]; endpoint: string; protect?: string[] }): Plugin {
   const digests = options.tokens.map(digest);
+  const protectedPaths = new Set([options.endpoint, ...(options.protect ?? [])]);
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== options.endpoint) return;
-      if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) return;
+      if (!protectedPaths.has(url.pathname)) return;
+      const graphiqlPage =
+        url.pathname === options.endpoint && request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+      if (graphiqlPage) return;
       const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
       let ok = false;
       if (match) {

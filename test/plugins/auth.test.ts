@@ -76,9 +76,18 @@ describe('bearer token authentication', () => {
     expect(res.json.data).toEqual({ __typename: 'Query' });
   });
 
-  it('keeps /health open without a token', async () => {
-    const res = await getUrl(`${stack.gateway.url}/health`);
-    expect(res.status).toBe(200);
+  it('keeps /health and /readiness open without a token', async () => {
+    expect((await getUrl(`${stack.gateway.url}/health`)).status).toBe(200);
+    expect((await getUrl(`${stack.gateway.url}/readiness`)).status).toBe(200);
+  });
+
+  it('requires a token for /metrics too', async () => {
+    const refused = await getUrl(`${stack.gateway.url}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(refused.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const served = await getUrl(`${stack.gateway.url}/metrics`, { authorization: `Bearer ${TOKEN_B}` });
+    expect(served.status).toBe(200);
+    expect(served.text).toContain('laaffic_upstream_calls_total');
   });
 
   it('logs refused requests with status 401 and outcome UNAUTHENTICATED, and never the tokens', async () => {
