@@ -75,7 +75,7 @@ describe('GraphiQL', () => {
     expect(response?.status()).toBe(200);
     const runButton = page.locator('.graphiql-execute-button');
     try {
-      await Promise.race([runButton.waitFor({ state: 'visible', timeout: 15_000 }), crashed]);
+      await Promise.race([runButton.waitFor({ state: 'visible', timeout: 45_000 }), crashed]);
     } catch (err) {
       throw new Error(
         `GraphiQL did not render.\n  requests to other hosts (refused): ${outside.join(', ') || 'none'}\n` +
@@ -89,7 +89,7 @@ describe('GraphiQL', () => {
     // GraphiQL also POSTs its introspection query: wait for the run of the default query.
     const answered = page.waitForResponse(
       (r) => r.url().startsWith(`${base}/graphql`) && r.request().method() === 'POST' && (r.request().postData() ?? '').includes('RecallFlowsWithParents'),
-      { timeout: 15_000 },
+      { timeout: 30_000 },
     );
     await runButton.click();
     const answer = await answered;
@@ -114,5 +114,5 @@ describe('GraphiQL', () => {
     await page.screenshot({ path: SCREENSHOT });
     expect(existsSync(SCREENSHOT)).toBe(true);
     expect(pageErrors).toEqual([]);
-  }, 30_000);
+  }, 90_000);
 });
