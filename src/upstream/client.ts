@@ -85,18 +85,32 @@ export class UpstreamClient {
 
   /** POSTs a signed JSON body to `path` and returns the envelope's data, or throws UpstreamError. */
   async post(path: string, body: object, options: CallOptions = {}): Promise<unknown> {
-    const json = JSON.stringify(body);
+    return this.send(path, JSON.stringify(body), options, true);
+  }
+
+  private async send(path: string, json: string, options: CallOptions, mayJoin: boolean): Promise<unknown> {
     const key = `${path}\n${json}`;
-    let shared = this.inFlight.get(key);
-    if (shared) {
+    const inFlight = mayJoin ? this.inFlight.get(key) : undefined;
+    if (inFlight) {
       this.stats.coalesced++;
       this.emit({ type: 'coalesced', path });
-    } else {
-      this.stats.calls++;
-      shared = this.call(path, json, options.onAttempt).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, shared);
+      try {
+        return await (options.signal ? raceAbort(inFlight, options.signal) : inFlight);
+      } catch (err) {
+        // The call we joined started earlier and ran out of *its* deadline; ours may still have
+        // time, so try once on our own rather than inherit a timeout we did not cause.
+        if (err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' && !options.signal?.aborted) {
+          return this.send(path, json, options, false);
+        }
+        throw err;
+      }
     }
-    return options.signal ? raceAbort(shared, options.signal) : shared;
+    this.stats.calls++;
+    const call = this.call(path, json, options.onAttempt).finally(() => {
+      if (this.inFlight.get(key) === call) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, call);
+    return options.signal ? raceAbort(call, options.signal) : call;
   }
 
   async close(): Promise<void> {

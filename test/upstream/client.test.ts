@@ -496,6 +496,23 @@ describe('coalescing identical calls in flight', () => {
     expect((results[0] as PageData).records).toHaveLength(10);
   });
 
+  it('a caller that joined a call which then runs out of its deadline tries once on its own', async () => {
+    const c = makeClient({ callDeadlineMs: 400, retries: 0 });
+    sim.queueFault('latency', { latencyMs: 1_500 });
+    const first = c.post(TASKS, body());
+    const firstSettled = first.then(
+      () => 'ok',
+      (e: unknown) => (e instanceof UpstreamError ? e.code : 'other'),
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    const joined = c.post(TASKS, body());
+    expect(c.stats.coalesced).toBe(1);
+    expect(await firstSettled).toBe('UPSTREAM_TIMEOUT');
+    const data = (await joined) as PageData;
+    expect(data.records).toHaveLength(10);
+    expect(sim.counters.groupCallTasks).toBe(2);
+  });
+
   it('different bodies, or the same body on another path, are not coalesced', async () => {
     const c = makeClient();
     sim.setFaults({ latencyMs: 100 });
