@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   GATEWAY_ALLOW_ANONYMOUS: bool.optional(),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
+  GATEWAY_FAST_LANE: bool.default(true),
   MAX_DEPTH: int(1, 100).default(12),
   MAX_ALIASES: int(0, 1000).default(15),
   MAX_TOKENS: int(10, 100_000).default(2_000),
@@ -83,6 +84,8 @@ export interface Config {
   limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number; bodyBytes: number };
   introspection: boolean;
   graphiql: boolean;
+  /** Answer repeated plain POSTs on node:http directly (src/fast-lane.ts). */
+  fastLane: boolean;
   persistedOperationsFile: string | undefined;
   shutdownTimeoutMs: number;
   readinessCacheMs: number;
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     graphiql: e.GRAPHIQL ?? !production,
+    fastLane: e.GATEWAY_FAST_LANE,
     persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessCacheMs: e.READINESS_CACHE_MS,

@@ -11,7 +11,13 @@ import { createMetrics, type GatewayMetrics } from './plugins/metrics';
 import { loadPersistedOperations } from './plugins/persisted-operations';
 import { createReadiness } from './plugins/readiness';
 import { createUpstream, type Upstream, type UpstreamCredentials } from './upstream';
-import { createGatewayYoga, type GatewayYoga } from './yoga';
+import { createFastLane, type FastLane } from './fast-lane';
+import { createGatewayContext } from './graphql/context';
+import { schema } from './graphql/schema';
+import { createBearerCheck } from './plugins/auth';
+import { createCostMeter } from './plugins/cost-limit';
+import { createPreparedOperations } from './plugins/prepared-operations';
+import { createGatewayYoga, GRAPHQL_ENDPOINT, type GatewayYoga } from './yoga';
 
 export interface Gateway {
   yoga: GatewayYoga;
@@ -19,6 +25,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   server: Server;
   url: string;
+  /** The fast lane (absent with GATEWAY_FAST_LANE=false or persisted operations). */
+  fastLane?: FastLane;
   /** Stops accepting, drains in-flight requests (up to SHUTDOWN_TIMEOUT_MS), closes the pool. */
   close(): Promise<void>;
 }
@@ -55,27 +63,48 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     [config.upstream.tasksPath]: 'groupCallTasks',
     [config.upstream.recallFlowsPath]: 'recallFlows',
   });
+  const settings = {
+    zone: config.upstream.zone,
+    defaultWindowDays: config.defaultWindowDays,
+    join: config.join,
+    requestDeadlineMs: config.server.requestDeadlineMs,
+  };
+  const persistedOperations = config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined;
+  // The fast lane answers plain POSTs of operations yoga has accepted before; with an allow-list
+  // of persisted operations every request goes through yoga (the lane only knows query texts).
+  const prepared = config.fastLane && !persistedOperations ? createPreparedOperations(schema) : undefined;
+  const costMeter = createCostMeter();
   const yoga = createGatewayYoga({
     api: upstream.api,
     log,
-    settings: {
-      zone: config.upstream.zone,
-      defaultWindowDays: config.defaultWindowDays,
-      join: config.join,
-      requestDeadlineMs: config.server.requestDeadlineMs,
-    },
+    settings,
     options: {
       tokens: config.auth.tokens,
       limits: config.limits,
       introspection: config.introspection,
       graphiql: config.graphiql,
-      persistedOperations: config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined,
+      persistedOperations,
       readiness: createReadiness(upstream.client, upstream.api, config.readinessCacheMs),
-      plugins: [metrics.plugin],
+      plugins: prepared ? [metrics.plugin, prepared.plugin] : [metrics.plugin],
       observeBatch: metrics.observeBatch,
+      costMeter,
     },
   });
-  const handle = limitBody(config.limits.bodyBytes, yoga);
+  const lane = prepared
+    ? createFastLane({
+        endpoint: GRAPHQL_ENDPOINT,
+        schema,
+        prepared,
+        costMeter,
+        maxCost: config.limits.cost,
+        bearer: config.auth.tokens.length > 0 ? createBearerCheck(config.auth.tokens) : undefined,
+        createContext: () => createGatewayContext({ api: upstream.api, settings, log, observeBatch: metrics.observeBatch }),
+        log,
+        observeOperation: metrics.observeOperation,
+        yoga,
+      })
+    : undefined;
+  const handle = limitBody(config.limits.bodyBytes, lane?.handle ?? yoga);
   // While closing, a response ends its keep-alive connection: server.close() only waits for
   // connections, and an idle keep-alive one would otherwise hold the drain until the deadline.
   let closing = false;
@@ -101,6 +130,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     metrics,
     server,
     url: `http://${host}:${port}`,
+    fastLane: lane,
     async close() {
       closing = true;
       for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');

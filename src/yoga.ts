@@ -15,7 +15,7 @@ import { createGatewayContext, type GatewayContext, type GatewaySettings } from 
 import { maskError } from './graphql/errors';
 import { schema } from './graphql/schema';
 import { useBearerAuth } from './plugins/auth';
-import { useCostLimit } from './plugins/cost-limit';
+import { useCostLimit, type createCostMeter } from './plugins/cost-limit';
 import { usePersistedOperationsAllowList } from './plugins/persisted-operations';
 import { useRequestLog } from './plugins/request-log';
 
@@ -66,6 +66,8 @@ export interface YogaOptions {
   /** Extra plugins (metrics). */
   plugins?: Plugin[];
   observeBatch?: (loader: string, size: number) => void;
+  /** The cost limit's memo, shared with the fast lane. */
+  costMeter?: ReturnType<typeof createCostMeter>;
 }
 
 export const DEFAULT_YOGA_OPTIONS: YogaOptions = {
@@ -115,7 +117,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
       costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: !o.introspection },
     }) as Plugin,
-    useCostLimit({ maxCost: o.limits.cost }),
+    useCostLimit({ maxCost: o.limits.cost, meter: o.costMeter }),
     // Compiles each distinct operation once (graphql-jit) instead of interpreting it per request:
     // the largest single CPU saving measured by `npm run bench`.
     useGraphQlJit() as Plugin,

@@ -40,6 +40,8 @@ export interface GatewayContext {
   observeBatch: (loader: string, size: number) => void;
   /** Releases the request's deadline timer (called when execution ends). */
   dispose: () => void;
+  /** Cancels the request's upstream calls (the client went away). */
+  abort: () => void;
 }
 
 export interface ContextDeps {
@@ -83,6 +85,7 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
       clearTimeout(timer);
       signal?.removeEventListener('abort', onClientAbort);
     },
+    abort: onClientAbort,
   } as GatewayContext;
   ctx.parentTasks = createParentTaskLoader(ctx);
   ctx.taskRecallFlows = createTaskRecallFlowsLoader(ctx);

@@ -11,8 +11,23 @@ import type { Plugin } from 'graphql-yoga';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+export type BearerCheck = (authorization: string | null | undefined) => 'ok' | 'missing' | 'invalid';
+
+/** Checks an Authorization header against the configured tokens (shared with the fast lane). */
+export function createBearerCheck(tokens: string[]): BearerCheck {
+  const digests = tokens.map(digest);
+  return (authorization) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) return 'missing';
+    const given = digest(match[1]!);
+    let ok = false;
+    for (const d of digests) ok = timingSafeEqual(d, given) || ok;
+    return ok ? 'ok' : 'invalid';
+  };
+}
+
 export function useBearerAuth(options: { tokens: string[]; endpoint: string; protect?: string[] }): Plugin {
-  const digests = options.tokens.map(digest);
+  const check = createBearerCheck(options.tokens);
   const protectedPaths = new Set([options.endpoint, ...(options.protect ?? [])]);
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
@@ -20,17 +35,12 @@ export function useBearerAuth(options: { tokens: string[]; endpoint: string; pro
       const graphiqlPage =
         url.pathname === options.endpoint && request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
       if (graphiqlPage) return;
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-      let ok = false;
-      if (match) {
-        const given = digest(match[1]!);
-        for (const d of digests) ok = timingSafeEqual(d, given) || ok;
-      }
-      if (ok) return;
+      const outcome = check(request.headers.get('authorization'));
+      if (outcome === 'ok') return;
       endResponse(
         new fetchAPI.Response(
           JSON.stringify({
-            errors: [{ message: match ? 'Invalid bearer token.' : 'Missing bearer token.', extensions: { code: 'UNAUTHENTICATED' } }],
+            errors: [{ message: outcome === 'invalid' ? 'Invalid bearer token.' : 'Missing bearer token.', extensions: { code: 'UNAUTHENTICATED' } }],
           }),
           { status: 401, headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' } },
         ),

@@ -4,7 +4,7 @@
  * about 10,000 while a busy-hour join of 100 flows with parents costs about 200. Checked before
  * execution, so a rejected query makes no upstream call.
  */
-import { getNamedType, GraphQLError, type DocumentNode } from 'graphql';
+import { getNamedType, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
 import type { Plugin } from 'graphql-yoga';
 
@@ -36,36 +36,56 @@ function costShapeOf(variables: Record<string, unknown> | null | undefined): str
   return shape;
 }
 
-export function useCostLimit(options: { maxCost: number }): Plugin {
+export interface CostArgs {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variableValues?: Record<string, unknown> | null;
+}
+
+/**
+ * The cost of one operation with its variables, or undefined when graphql-js refuses the
+ * variables (execution then reports that itself). Shared by the plugin and the fast lane.
+ */
+export function createCostMeter(): (args: CostArgs) => number | undefined {
   const costs = new WeakMap<DocumentNode, Map<string, number>>();
+  return (args) => {
+    // yoga's parse cache (and the fast lane's prepared operations) hand back the same document
+    // object for the same text, so the cost is computed once per document, operation and
+    // variables rather than walked on every request.
+    const key = `${args.operationName ?? ''}\n${costShapeOf(args.variableValues)}`;
+    let perDocument = costs.get(args.document);
+    let cost = perDocument?.get(key);
+    if (cost === undefined) {
+      try {
+        cost = getComplexity({
+          schema: args.schema,
+          query: args.document,
+          variables: (args.variableValues ?? {}) as Record<string, unknown>,
+          operationName: args.operationName ?? undefined,
+          estimators: [estimator],
+        });
+      } catch (err) {
+        // graphql-js reports a client's mistake (e.g. a bad variable) with its own error; anything
+        // else is a bug here and must not switch the limit off: the operation is refused.
+        if (err instanceof Error && err.name === 'GraphQLError') return undefined;
+        throw err;
+      }
+      if (!perDocument) costs.set(args.document, (perDocument = new Map()));
+      // Variables vary without bound (cursors, windows); keep a small memory per document.
+      if (perDocument.size >= MAX_VARIANTS_PER_DOCUMENT) perDocument.clear();
+      perDocument.set(key, cost);
+    }
+    return cost;
+  };
+}
+
+export function useCostLimit(options: { maxCost: number; meter?: ReturnType<typeof createCostMeter> }): Plugin {
+  const meter = options.meter ?? createCostMeter();
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      // yoga's parse cache hands back the same document object for the same text, so the cost is
-      // computed once per document, operation and variables rather than walked on every request.
-      const key = `${args.operationName ?? ''}\n${costShapeOf(args.variableValues)}`;
-      let perDocument = costs.get(args.document);
-      let cost = perDocument?.get(key);
-      if (cost === undefined) {
-        try {
-          cost = getComplexity({
-            schema: args.schema,
-            query: args.document,
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
-            operationName: args.operationName ?? undefined,
-            estimators: [estimator],
-          });
-        } catch (err) {
-          // graphql-js reports a client's mistake (e.g. a bad variable) with its own error; anything
-          // else is a bug here and must not switch the limit off: the operation is refused.
-          if (err instanceof Error && err.name === 'GraphQLError') return;
-          throw err;
-        }
-        if (!perDocument) costs.set(args.document, (perDocument = new Map()));
-        // Variables vary without bound (cursors, windows); keep a small memory per document.
-        if (perDocument.size >= MAX_VARIANTS_PER_DOCUMENT) perDocument.clear();
-        perDocument.set(key, cost);
-      }
-      if (cost > options.maxCost) {
+      const cost = meter(args);
+      if (cost !== undefined && cost > options.maxCost) {
         setResultAndStopExecution({
           errors: [
             new GraphQLError(`Query cost ${cost} exceeds the limit of ${options.maxCost} (page sizes multiply nested lists).`, {

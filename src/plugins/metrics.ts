@@ -13,6 +13,23 @@ export interface GatewayMetrics {
   plugin: Plugin;
   /** Records one DataLoader batch (the join's and the recall-flow loader's). */
   observeBatch(loader: string, size: number): void;
+  /** Records an operation the fast lane answered, in the same series yoga's plugin writes. */
+  observeOperation(operation: ObservedOperation): void;
+}
+
+export interface ObservedOperation {
+  /** The request's operationName, else the operation's own name, else 'Anonymous' (as the plugin labels it). */
+  operationName: string;
+  /** The operation's own name (the HTTP histogram labels by it), else 'Anonymous'. */
+  documentOperationName: string;
+  operationType: string;
+  method: string;
+  status: number;
+  /** Seconds from the start of execution to its end. */
+  executionSeconds: number;
+  /** Seconds from the request's arrival to the response. */
+  httpSeconds: number;
+  errors: ReadonlyArray<{ path?: ReadonlyArray<string | number> }>;
 }
 
 export function createMetrics(client: UpstreamClient, endpointNames: Record<string, string>): GatewayMetrics {
@@ -90,5 +107,22 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
     },
   });
 
-  return { registry, plugin, observeBatch: (loader, size) => batches.observe({ loader }, size) };
+  // The plugin registers its metrics when yoga initialises it; the fast lane writes to the same
+  // series so /metrics counts every operation once, whichever path answered it.
+  const metric = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
+  const observeOperation = (o: ObservedOperation) => {
+    const labels = { operationName: o.operationName, operationType: o.operationType };
+    metric<Counter>('graphql_envelop_request')?.inc(labels);
+    metric<Histogram>('graphql_envelop_request_duration')?.observe(labels, o.executionSeconds);
+    const errors = metric<Counter>('graphql_envelop_error_result');
+    for (const e of o.errors) {
+      errors?.inc(e.path ? { ...labels, phase: 'execute', path: e.path.join('.') } : { ...labels, phase: 'execute' });
+    }
+    metric<Histogram>('graphql_yoga_http_duration')?.observe(
+      { operationName: o.documentOperationName, operationType: o.operationType, method: o.method, statusCode: o.status },
+      o.httpSeconds,
+    );
+  };
+
+  return { registry, plugin, observeBatch: (loader, size) => batches.observe({ loader }, size), observeOperation };
 }

@@ -19,11 +19,43 @@ interface RequestState {
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
+/** The client's x-request-id when it is a sane one, else a fresh UUID. */
+export function requestIdFrom(given: string | null | undefined): string {
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export interface RequestLogLine {
+  requestId: string;
+  operationName: string | null;
+  /** performance.now() when the request arrived. */
+  start: number;
+  upstreamCalls: number;
+  status: number;
+  /** Error codes of the response; empty = ok. */
+  codes: Iterable<string>;
+}
+
+/** Writes the one log line of a GraphQL request (yoga's path and the fast lane share it). */
+export function logGraphQLRequest(log: Logger, line: RequestLogLine): void {
+  if (!log.isLevelEnabled('info')) return;
+  const codes = [...line.codes];
+  log.info(
+    {
+      requestId: line.requestId,
+      operationName: line.operationName,
+      durationMs: Math.round((performance.now() - line.start) * 10) / 10,
+      upstreamCalls: line.upstreamCalls,
+      status: line.status,
+      outcome: codes.length === 0 ? 'ok' : codes.join(','),
+    },
+    'graphql request',
+  );
+}
+
 export function useRequestLog(log: Logger, endpoint: string): Plugin<GatewayContext> {
   const states = new WeakMap<Request, RequestState>();
   const track = (request: Request): RequestState => {
-    const given = request.headers.get('x-request-id');
-    const state: RequestState = { id: given && REQUEST_ID.test(given) ? given : randomUUID(), start: performance.now(), codes: new Set() };
+    const state: RequestState = { id: requestIdFrom(request.headers.get('x-request-id')), start: performance.now(), codes: new Set() };
     states.set(request, state);
     return state;
   };
@@ -58,17 +90,14 @@ export function useRequestLog(log: Logger, endpoint: string): Plugin<GatewayCont
       if (!state) return;
       if (state.codes.size === 0 && response.status === 401) state.codes.add('UNAUTHENTICATED');
       response.headers.set('x-request-id', state.id);
-      log.info(
-        {
-          requestId: state.id,
-          operationName: state.operationName ?? null,
-          durationMs: Math.round((performance.now() - state.start) * 10) / 10,
-          upstreamCalls: state.ctx?.stats.upstreamCalls ?? 0,
-          status: response.status,
-          outcome: state.codes.size === 0 ? 'ok' : [...state.codes].join(','),
-        },
-        'graphql request',
-      );
+      logGraphQLRequest(log, {
+        requestId: state.id,
+        operationName: state.operationName ?? null,
+        start: state.start,
+        upstreamCalls: state.ctx?.stats.upstreamCalls ?? 0,
+        status: response.status,
+        codes: state.codes,
+      });
     },
   };
 }

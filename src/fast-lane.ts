@@ -1,0 +1,251 @@
+/**
+ * The fast lane: answers the common request straight on node:http, without yoga's WHATWG
+ * adapter, which costs more CPU per request than the operation itself (README, Performance).
+ *
+ * It takes only `POST /graphql` with a plain JSON body whose text yoga has already accepted once
+ * (plugins/prepared-operations.ts), an Accept header yoga answers with JSON, no Origin (CORS stays
+ * with yoga) and, with GATEWAY_TOKENS set, a valid bearer token. For those it runs what yoga would:
+ * the cost limit, the per-request context, the graphql-jit executor, error masking, yoga's own
+ * result processor (status, content type, body), the request log line and the same metric series.
+ * Everything else, a first-seen text, a refused token or an over-cost query included, goes to
+ * yoga unchanged (with the body already read), so every rule keeps its one home and its one
+ * answer. GATEWAY_FAST_LANE=false turns the lane off; test/fast-lane.test.ts compares both paths.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { processRegularResult } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { GatewayContext } from './graphql/context';
+import { maskError } from './graphql/errors';
+import type { BearerCheck } from './plugins/auth';
+import type { createCostMeter } from './plugins/cost-limit';
+import type { ObservedOperation } from './plugins/metrics';
+import type { PreparedOperations } from './plugins/prepared-operations';
+import { logGraphQLRequest, requestIdFrom } from './plugins/request-log';
+import type { GatewayYoga } from './yoga';
+
+type MediaType = 'application/graphql-response+json' | 'application/json';
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface FastLaneDeps {
+  endpoint: string;
+  schema: GraphQLSchema;
+  prepared: PreparedOperations;
+  costMeter: ReturnType<typeof createCostMeter>;
+  maxCost: number;
+  /** Set when clients must authenticate. */
+  bearer?: BearerCheck;
+  createContext: () => GatewayContext;
+  log: Logger;
+  observeOperation?: (operation: ObservedOperation) => void;
+  /** Answers every request the lane does not take. */
+  yoga: GatewayYoga;
+}
+
+const RESPONSE_MEDIA_TYPES: MediaType[] = ['application/graphql-response+json', 'application/json'];
+
+/**
+ * The media type yoga's result processors pick for a query's result, or undefined when yoga
+ * would pick another processor (event stream, multipart) or none (406). Mirrors
+ * graphql-yoga's use-result-processor: the Accept list is walked in reverse and the last match
+ * of the regular processor (the last one tried) wins.
+ */
+export function negotiateMediaType(accept: string | undefined): MediaType | undefined {
+  const requested = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',');
+  let chosen: MediaType | undefined;
+  for (let i = requested.length - 1; i >= 0; i--) {
+    const [mediaType, ...params] = requested[i]!.split(';');
+    const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8';
+    if (charset !== 'charset=utf-8' || !mediaType) continue;
+    const [pre, suf] = mediaType.split('/');
+    for (const candidate of RESPONSE_MEDIA_TYPES) {
+      const [cPre, cSuf] = candidate.split('/');
+      if ((pre === '*' || pre === cPre) && (suf === '*' || suf === cSuf)) chosen = candidate;
+    }
+  }
+  return chosen;
+}
+
+/** `application/json`, optionally with a UTF-8 charset: what the lane parses itself. */
+export function isPlainJson(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [type, ...params] = contentType.toLowerCase().split(';').map((p) => p.trim());
+  if (type !== 'application/json') return false;
+  return params.every((p) => p === '' || p === 'charset=utf-8');
+}
+
+interface Params {
+  query: string;
+  operationName: string | null;
+  variables: Record<string, unknown> | null;
+}
+
+const PARAM_KEYS = new Set(['query', 'operationName', 'variables', 'extensions']);
+
+/** The GraphQL-over-HTTP params of a plain body, or undefined for anything yoga should judge. */
+export function plainParams(body: unknown): Params | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const b = body as Record<string, unknown>;
+  for (const key in b) if (!PARAM_KEYS.has(key)) return undefined;
+  if (typeof b.query !== 'string') return undefined;
+  if (b.operationName !== undefined && b.operationName !== null && typeof b.operationName !== 'string') return undefined;
+  const v = b.variables;
+  if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) return undefined;
+  const e = b.extensions;
+  if (e !== undefined && e !== null && (typeof e !== 'object' || Array.isArray(e) || Object.keys(e).length > 0)) return undefined;
+  return { query: b.query, operationName: (b.operationName as string | null | undefined) ?? null, variables: (v as Params['variables']) ?? null };
+}
+
+/** yoga's result processor hands back a Response; this captures its body and init instead. */
+class CapturedResponse {
+  constructor(
+    readonly body: string,
+    readonly init: { status: number; headers: Record<string, string> },
+  ) {}
+}
+const CAPTURE = { Response: CapturedResponse } as unknown as Parameters<typeof processRegularResult>[1];
+
+export interface FastLane {
+  handle: Handler;
+  /** Requests the lane answered itself, and those it read and then handed to yoga. */
+  stats: { answered: number; forwarded: number };
+}
+
+export function createFastLane(deps: FastLaneDeps): FastLane {
+  const stats = { answered: 0, forwarded: 0 };
+  const onUnexpected = (original: unknown) => deps.log.error({ err: original }, 'unexpected error during execution');
+
+  /** Hands a request whose body the lane has already read to yoga, and writes yoga's answer. */
+  const toYoga = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    stats.forwarded++;
+    const controller = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    Promise.resolve(
+      deps.yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url}`, { method: req.method, headers, body, signal: controller.signal }),
+    )
+      .then(async (response) => {
+        const payload = Buffer.from(await response.arrayBuffer());
+        if (res.destroyed) return;
+        const out: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          out[name] = value;
+        });
+        out['content-length'] = String(payload.length);
+        res.writeHead(response.status, out);
+        res.end(payload);
+      })
+      .catch((err: unknown) => {
+        deps.log.error({ err }, 'fast lane: yoga could not answer a forwarded request');
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        } else res.destroy();
+      });
+  };
+
+  const execute = async (req: IncomingMessage, res: ServerResponse, body: Buffer, mediaType: MediaType, start: number) => {
+    let params: Params | undefined;
+    try {
+      params = plainParams(JSON.parse(body.toString('utf8')));
+    } catch {
+      params = undefined;
+    }
+    if (!params) return toYoga(req, res, body);
+    const prepared = deps.prepared.get(params.query, params.operationName);
+    if (!prepared) return toYoga(req, res, body);
+    const cost = deps.costMeter({
+      schema: deps.schema,
+      document: prepared.document,
+      operationName: params.operationName,
+      variableValues: params.variables,
+    });
+    if (cost !== undefined && cost > deps.maxCost) return toYoga(req, res, body);
+
+    stats.answered++;
+    const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+    const ctx = deps.createContext();
+    const onClose = () => {
+      if (!res.writableFinished) ctx.abort();
+    };
+    res.once('close', onClose);
+    const executionStart = performance.now();
+    let result: { data?: unknown; errors?: readonly GraphQLError[] };
+    try {
+      result = await prepared.compiled.query(undefined, ctx, params.variables ?? {});
+    } finally {
+      ctx.dispose();
+    }
+    const executionSeconds = (performance.now() - executionStart) / 1000;
+    const codes = new Set<string>();
+    if (result.errors?.length) {
+      const errors = result.errors.map((e) => maskError(e, onUnexpected));
+      for (const e of errors) codes.add(String(e.extensions?.code ?? 'UNKNOWN'));
+      result = { ...result, errors };
+    }
+    const response = processRegularResult(result as never, CAPTURE, mediaType) as unknown as CapturedResponse;
+    const { status } = response.init;
+    if (!res.destroyed) {
+      res.writeHead(status, {
+        ...response.init.headers,
+        'content-length': Buffer.byteLength(response.body),
+        'x-request-id': requestId,
+      });
+      res.end(response.body);
+    }
+    res.off('close', onClose);
+    logGraphQLRequest(deps.log, {
+      requestId,
+      operationName: params.operationName ?? (prepared.documentOperationName === 'Anonymous' ? null : prepared.documentOperationName),
+      start,
+      upstreamCalls: ctx.stats.upstreamCalls,
+      status,
+      codes,
+    });
+    deps.observeOperation?.({
+      operationName: params.operationName || prepared.documentOperationName,
+      documentOperationName: prepared.documentOperationName,
+      operationType: 'query',
+      method: 'POST',
+      status,
+      executionSeconds,
+      httpSeconds: (performance.now() - start) / 1000,
+      errors: result.errors ?? [],
+    });
+  };
+
+  // Clients send a handful of distinct Accept headers; each is negotiated once.
+  const negotiated = new Map<string | undefined, MediaType | undefined>();
+  const mediaTypeFor = (accept: string | undefined) => {
+    if (negotiated.has(accept)) return negotiated.get(accept);
+    const chosen = negotiateMediaType(accept);
+    if (negotiated.size >= 64) negotiated.clear();
+    negotiated.set(accept, chosen);
+    return chosen;
+  };
+
+  const handle: Handler = (req, res) => {
+    const mediaType = req.method === 'POST' && req.url === deps.endpoint && !req.headers.origin ? mediaTypeFor(req.headers.accept) : undefined;
+    const lane = mediaType !== undefined && isPlainJson(req.headers['content-type']) && (!deps.bearer || deps.bearer(req.headers.authorization) === 'ok');
+    if (!lane) return void deps.yoga(req, res);
+    const start = performance.now();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      execute(req, res, body, mediaType, start).catch((err: unknown) => {
+        onUnexpected(err);
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        }
+      });
+    });
+  };
+  return { handle, stats };
+}

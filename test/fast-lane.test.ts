@@ -1,0 +1,326 @@
+/**
+ * The fast lane (src/fast-lane.ts) against yoga itself: two gateways on one simulator, one with
+ * GATEWAY_FAST_LANE=false. Every request is sent twice to each (the first teaches the lane the
+ * text); the second answers must be the same bytes, status and content type, whichever path
+ * answered, for data, partial errors, variable errors, upstream errors and every Accept form.
+ * Then the same for logs and metrics, and the cases the lane must leave to yoga.
+ */
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+import { isPlainJson, negotiateMediaType, plainParams } from '../src/fast-lane';
+import { createLogger } from '../src/logger';
+import { startGateway, type Gateway } from '../src/server';
+import { startSimulator, type Simulator } from '../src/simulator';
+import { parseLines } from './plugins/support';
+
+const TOKEN = 'fast-lane-test-token-0123456789';
+
+interface Side {
+  gateway: Gateway;
+  logs: string[];
+}
+
+let sim: Simulator;
+let fast: Side;
+let slow: Side;
+let authed: Side;
+
+async function gatewayWith(env: Record<string, string>): Promise<Side> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    UPSTREAM_RETRY_BASE_MS: '1',
+    UPSTREAM_RETRIES: '1',
+    LAAFFIC_TIMEZONE: sim.timezone,
+    ...env,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const log = createLogger({ level: 'info', pretty: false, destination, secrets: [sim.apiSecret] });
+  const gateway = await startGateway(config, { baseUrl: sim.url, apiKey: sim.apiKey, apiSecret: sim.apiSecret }, log);
+  return { gateway, logs };
+}
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  requestId: string | null;
+  text: string;
+}
+
+async function post(side: Side, body: unknown, headers: Record<string, string | undefined> = {}): Promise<Answer> {
+  const sent: Record<string, string> = { 'content-type': 'application/json' };
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) delete sent[k];
+    else sent[k] = v;
+  }
+  const res = await fetch(`${side.gateway.url}/graphql`, { method: 'POST', headers: sent, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, contentType: res.headers.get('content-type'), requestId: res.headers.get('x-request-id'), text: await res.text() };
+}
+
+const DAY = 86_400_000;
+// A fixed window: both gateways must see the same list whatever second they run in.
+const NOW = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+const FROM = new Date(NOW - 30 * DAY).toISOString();
+const TO = new Date(NOW).toISOString();
+
+const TASKS = `query Tasks($from: DateTime, $to: DateTime, $first: Int) {
+  groupCallTasks(first: $first, filter: { createdFrom: $from, createdTo: $to }) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id taskId name status type rate callProgress numberCount calledCount successCount failCount createdAt scriptId } }
+  }
+}`;
+const JOIN = `query Join($from: DateTime!, $to: DateTime!) {
+  recallFlows(first: 30, filter: { createdFrom: $from, createdTo: $to }) {
+    edges { node { id keyId taskId createdAt parentTask { id taskId name status createdAt } } }
+  }
+}`;
+const NODE = `query Node($id: ID!) { node(id: $id) { id ... on GroupCallTask { taskId name createdAt } } }`;
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  [fast, slow, authed] = await Promise.all([
+    gatewayWith({}),
+    gatewayWith({ GATEWAY_FAST_LANE: 'false' }),
+    gatewayWith({ GATEWAY_TOKENS: TOKEN }),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([fast, slow, authed].map((s) => s?.gateway.close()));
+  await sim?.close();
+});
+
+/** Sends the request twice to both gateways; returns the second answers. */
+async function both(body: unknown, headers: Record<string, string | undefined> = {}, beforeEach?: () => void) {
+  const out: Answer[] = [];
+  for (const side of [fast, slow]) {
+    beforeEach?.();
+    await post(side, body, headers);
+    beforeEach?.();
+    out.push(await post(side, body, headers));
+  }
+  return { fast: out[0]!, slow: out[1]! };
+}
+
+function expectSame(a: { fast: Answer; slow: Answer }) {
+  expect(a.fast.status).toBe(a.slow.status);
+  expect(a.fast.contentType).toBe(a.slow.contentType);
+  expect(a.fast.text).toBe(a.slow.text);
+  expect(a.fast.requestId).toMatch(/^[\w.:-]+$/);
+}
+
+describe('pure parts', () => {
+  it('negotiates the media type as yoga does', () => {
+    expect(negotiateMediaType(undefined)).toBe('application/json');
+    expect(negotiateMediaType('*/*')).toBe('application/json');
+    expect(negotiateMediaType('application/json')).toBe('application/json');
+    expect(negotiateMediaType('application/graphql-response+json')).toBe('application/graphql-response+json');
+    expect(negotiateMediaType('application/graphql-response+json, application/json')).toBe('application/graphql-response+json');
+    expect(negotiateMediaType('application/json, application/graphql-response+json')).toBe('application/json');
+    expect(negotiateMediaType('application/json; charset=iso-8859-1')).toBeUndefined();
+    expect(negotiateMediaType('text/event-stream')).toBeUndefined();
+    expect(negotiateMediaType('multipart/mixed')).toBeUndefined();
+  });
+
+  it('takes only plain JSON bodies of query, operationName, variables (and empty extensions)', () => {
+    expect(isPlainJson('application/json')).toBe(true);
+    expect(isPlainJson('Application/JSON; charset=UTF-8')).toBe(true);
+    expect(isPlainJson('application/json; charset=latin1')).toBe(false);
+    expect(isPlainJson('text/plain')).toBe(false);
+    expect(isPlainJson(undefined)).toBe(false);
+    expect(plainParams({ query: '{a}' })).toEqual({ query: '{a}', operationName: null, variables: null });
+    expect(plainParams({ query: '{a}', operationName: 'A', variables: { x: 1 }, extensions: {} })).toEqual({
+      query: '{a}',
+      operationName: 'A',
+      variables: { x: 1 },
+    });
+    for (const bad of [null, [], 'x', { query: 1 }, { query: '{a}', variables: [] }, { query: '{a}', variables: 'x' }, { query: '{a}', operationName: 1 }, { query: '{a}', extensions: { persistedQuery: {} } }, { query: '{a}', other: 1 }]) {
+      expect(plainParams(bad)).toBeUndefined();
+    }
+  });
+});
+
+describe('fast lane vs yoga: same answers', () => {
+  it('a page of tasks with every field, under every Accept yoga answers with JSON', async () => {
+    const answered = fast.gateway.fastLane!.stats.answered;
+    const body = { query: TASKS, variables: { from: FROM, to: TO, first: 20 } };
+    for (const accept of [
+      undefined,
+      '*/*',
+      'application/json',
+      'application/graphql-response+json',
+      'application/graphql-response+json, application/json',
+      'application/json, application/graphql-response+json',
+      'application/graphql-response+json; charset=utf-8',
+      'text/html, */*;q=0.8',
+    ]) {
+      const a = await both(body, { accept });
+      expectSame(a);
+      expect(a.fast.status).toBe(200);
+      expect(JSON.parse(a.fast.text).data.groupCallTasks.edges).toHaveLength(20);
+    }
+    // The first request of the text went through yoga; every later one through the lane.
+    expect(fast.gateway.fastLane!.stats.answered - answered).toBe(15);
+  });
+
+  it('the busy join with parents, node lookups, anonymous and named operations', async () => {
+    expectSame(await both({ query: JOIN, variables: { from: FROM, to: TO } }));
+    const ids = JSON.parse((await post(slow, { query: TASKS, variables: { from: FROM, to: TO, first: 3 } })).text).data.groupCallTasks.edges.map(
+      (e: { node: { id: string } }) => e.node.id,
+    );
+    for (const id of ids) expectSame(await both({ query: NODE, variables: { id } }));
+    expectSame(await both({ query: '{ groupCallTasks(first: 2) { totalCount } }' }));
+    expectSame(await both({ query: `${NODE} query Other { groupCallTasks(first: 1) { totalCount } }`, operationName: 'Node', variables: { id: ids[0] } }));
+  });
+
+  it('partial errors, input errors, variable coercion errors', async () => {
+    const cases: unknown[] = [
+      { query: NODE, variables: { id: 'not-an-id' } },
+      { query: NODE, variables: {} },
+      { query: NODE, variables: { id: 42.5 } },
+      { query: TASKS, variables: { from: FROM, to: TO, first: 2 ** 40 } },
+      { query: TASKS, variables: { from: FROM, to: TO, first: 1000 } },
+      { query: TASKS, variables: { from: 'yesterday', to: TO, first: 2 } },
+      { query: '{ groupCallTasks(first: 2, after: "garbage") { totalCount } }' },
+      { query: '{ a: node(id: "x") { id } b: groupCallTasks(first: 1) { totalCount } }' },
+    ];
+    for (const body of cases) {
+      for (const accept of ['application/graphql-response+json', 'application/json']) {
+        const a = await both(body, { accept });
+        expectSame(a);
+        expect(JSON.parse(a.fast.text).errors.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('upstream errors (a business code, an HTTP 500, a malformed body)', async () => {
+    const body = { query: TASKS, variables: { from: FROM, to: TO, first: 5 } };
+    // One one-shot fault per attempt the request makes: UPSTREAM_RETRIES=1 retries a 500 once.
+    for (const [kind, code, attempts] of [['error-code', -1, 1], ['http-500', 500, 2], ['malformed-body', undefined, 1]] as const) {
+      const a = await both(body, { accept: 'application/graphql-response+json' }, () => {
+        for (let i = 0; i < attempts; i++) sim.queueFault(kind, code === undefined ? {} : { code });
+      });
+      expectSame(a);
+      expect(JSON.parse(a.fast.text).errors[0].extensions.code).toMatch(/^UPSTREAM_/);
+    }
+  });
+
+  it('writes the same log line and the same metric series', async () => {
+    const body = { query: TASKS, variables: { from: FROM, to: TO, first: 4 } };
+    const sides = [fast, slow];
+    const lines = [];
+    for (const side of sides) {
+      await post(side, body);
+      side.logs.length = 0;
+      await post(side, body, { 'x-request-id': 'same-id-1' });
+      await new Promise((r) => setTimeout(r, 20));
+      const line = parseLines(side.logs).find((l) => l.msg === 'graphql request');
+      expect(line).toBeDefined();
+      lines.push(line!);
+    }
+    const strip = ({ durationMs, time, pid, hostname, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(lines[0]!)).toEqual(strip(lines[1]!));
+    expect(lines[0]).toMatchObject({ requestId: 'same-id-1', operationName: 'Tasks', upstreamCalls: 1, status: 200, outcome: 'ok' });
+
+    const series = async (side: Side) => {
+      const text = await (await fetch(`${side.gateway.url}/metrics`)).text();
+      // Counts only: durations differ from run to run, the number of observations must not.
+      return text
+        .split('\n')
+        .filter((l) => /^graphql_(envelop_request|envelop_request_duration_count|envelop_error_result|yoga_http_duration_count)\{/.test(l))
+        .filter((l) => l.includes('operationName="MetricsProbe"'))
+        .sort();
+    };
+    const probe = { query: 'query MetricsProbe($id: ID!) { node(id: $id) { id } }', variables: { id: 'bad' } };
+    for (const side of sides) for (let i = 0; i < 3; i++) await post(side, probe);
+    const [f, s] = [await series(fast), await series(slow)];
+    expect(f.length).toBeGreaterThanOrEqual(4);
+    expect(f).toEqual(s);
+    expect(f.join('\n')).toContain('graphql_envelop_request{operationName="MetricsProbe",operationType="query"} 3');
+  });
+});
+
+describe('what the lane leaves to yoga', () => {
+  it('a wrong or missing token on a known text: 401 from yoga, no upstream call', async () => {
+    const body = { query: TASKS, variables: { from: FROM, to: TO, first: 3 } };
+    const ok = await post(authed, body, { authorization: `Bearer ${TOKEN}` });
+    expect(ok.status).toBe(200);
+    const answered = authed.gateway.fastLane!.stats.answered;
+    expect((await post(authed, body, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect(authed.gateway.fastLane!.stats.answered).toBe(answered + 1);
+    sim.resetCounters();
+    const wrong = await post(authed, body, { authorization: 'Bearer wrong-token-wrong-token' });
+    const missing = await post(authed, body);
+    expect([wrong.status, missing.status]).toEqual([401, 401]);
+    expect(JSON.parse(wrong.text).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(sim.counters.groupCallTasks).toBe(0);
+    expect(authed.gateway.fastLane!.stats.answered).toBe(answered + 1);
+  });
+
+  it('an over-cost variant of a known text: QUERY_TOO_COSTLY, zero upstream calls', async () => {
+    const query = `query Nested($n: Int) { groupCallTasks(first: $n) { edges { node { recallFlows(first: $n) { totalCount } } } } }`;
+    expect((await post(fast, { query, variables: { n: 2 } })).status).toBe(200);
+    sim.resetCounters();
+    const a = await both({ query, variables: { n: 100 } });
+    expectSame(a);
+    expect(JSON.parse(a.fast.text).errors[0].extensions.code).toBe('QUERY_TOO_COSTLY');
+    expect(sim.counters.groupCallTasks + sim.counters.recallFlows).toBe(0);
+  });
+
+  it('invalid documents never become prepared: every request gets the validation error from yoga', async () => {
+    const answered = fast.gateway.fastLane!.stats.answered;
+    const a = await both({ query: '{ groupCallTasks(first: 1) { nope } }' }, { accept: 'application/graphql-response+json' });
+    expectSame(a);
+    expect(a.fast.status).toBe(400);
+    expect(fast.gateway.fastLane!.stats.answered).toBe(answered);
+  });
+
+  it('bodies that are not plain JSON, CORS requests, text/event-stream: yoga answers them as before', async () => {
+    expectSame(await both('{"query": "{ groupCallTasks(first: 1) { totalCount } }"'));
+    expectSame(await both('[{"query": "{ groupCallTasks(first: 1) { totalCount } }"}]'));
+    expectSame(await both({ query: '{ groupCallTasks(first: 1) { totalCount } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }));
+    const cors = await both({ query: '{ groupCallTasks(first: 1) { totalCount } }' }, { origin: 'http://app.example' });
+    expectSame(cors);
+    const sse = await both({ query: '{ groupCallTasks(first: 1) { totalCount } }' }, { accept: 'text/event-stream' });
+    expect(sse.fast.status).toBe(sse.slow.status);
+    expect(sse.fast.contentType).toBe(sse.slow.contentType);
+  });
+
+  it('the body limit still applies (413 before the lane reads anything)', async () => {
+    const big = { query: TASKS, variables: { from: FROM, to: TO, first: 2, pad: 'x'.repeat(200_000) } };
+    const a = await post(fast, big);
+    expect(a.status).toBe(413);
+  });
+});
+
+describe('a client that goes away', () => {
+  it('cancels the request in the lane; the gateway keeps answering', async () => {
+    const body = { query: TASKS, variables: { from: FROM, to: TO, first: 6 } };
+    expect((await post(fast, body)).status).toBe(200);
+    const answered = fast.gateway.fastLane!.stats.answered;
+    sim.queueFault('latency', { latencyMs: 400 });
+    const controller = new AbortController();
+    const gone = fetch(`${fast.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    await expect(gone).rejects.toThrow();
+    expect(fast.gateway.fastLane!.stats.answered).toBe(answered + 1);
+    await new Promise((r) => setTimeout(r, 450));
+    const next = await post(fast, body);
+    expect(next.status).toBe(200);
+    expect(JSON.parse(next.text).data.groupCallTasks.edges).toHaveLength(6);
+  });
+});
