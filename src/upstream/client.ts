@@ -9,6 +9,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { Pool, errors as undiciErrors } from 'undici';
 import { unwrapEnvelope } from './envelope';
 import { UpstreamError, type UpstreamErrorCode } from './errors';
+import { postText } from './post-text';
 import { decideRetry, type RetryState } from './retry';
 import { authHeaders } from './sign';
 
@@ -165,17 +166,19 @@ export class UpstreamClient {
     const started = performance.now();
     let outcome: 'ok' | UpstreamErrorCode = 'ok';
     try {
-      const res = await this.pool.request({
-        path: this.prefix + path,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json;charset=UTF-8',
-          ...authHeaders(this.opts.apiKey, this.opts.apiSecret, this.now()),
+      const res = await postText(
+        this.pool,
+        {
+          path: this.prefix + path,
+          headers: {
+            'content-type': 'application/json;charset=UTF-8',
+            ...authHeaders(this.opts.apiKey, this.opts.apiSecret, this.now()),
+          },
+          body: json,
         },
-        body: json,
-        signal: deadline,
-      });
-      const text = await res.body.text();
+        deadline,
+      );
+      const text = res.text;
       if (res.statusCode >= 500 || res.statusCode === 429) {
         throw new UpstreamError('UPSTREAM_UNAVAILABLE', `upstream answered HTTP ${res.statusCode}`, undefined, true);
       }
