@@ -7,7 +7,10 @@
  *   2. the same page through the gateway (`groupCallTasks(first: 20)`, every scalar field);
  *   3. the busy-hour join: 100 recall flows and their `parentTask`;
  *   4. `node(id:)` lookups over ~50 real task ids;
- *   5. scenario 2 with one identical query from every connection (coalescing).
+ *   5. scenario 2 with one identical query from every connection (coalescing);
+ *   R. a reference, not a gateway: scenario 2's requests through bench/relay-floor.ts (node:http
+ *      in, one signed undici call out, the records relayed as JSON, no GraphQL at all), the most a
+ *      Node process can do for that page on this machine; its ratio bounds the headline's.
  * For each: requests/s, p50/p99 latency, errors, upstream calls per operation (simulator counters)
  * and the gateway's peak RSS. It also counts, precisely, the upstream calls of ONE join request
  * (against the naive 100) and of 50 sequential node lookups.
@@ -197,6 +200,29 @@ async function main(): Promise<number> {
     );
     children.push(gatewayChild);
     await waitForHttp(gatewayChild, `${gatewayUrl}/health`);
+    let floorUrl = '';
+    let floorChild: Child | undefined;
+    if (!args.only || args.only.has('floor')) {
+      const floorPort = await freePort();
+      floorUrl = `http://${HOST}:${floorPort}`;
+      floorChild = startChild(
+        'relay floor',
+        ['--import', 'tsx', 'bench/relay-floor.ts'],
+        {
+          FLOOR_PORT: String(floorPort),
+          HOST,
+          LAAFFIC_BASE_URL: simUrl,
+          LAAFFIC_API_KEY: API_KEY,
+          LAAFFIC_API_SECRET: API_SECRET,
+          LAAFFIC_TIMEZONE: TIMEZONE,
+          NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
+        },
+        ROOT,
+      );
+      children.push(floorChild);
+      await waitForHttp(floorChild, `${floorUrl}/health`);
+    }
+    const urlOf = (s: Scenario) => (s.target === 'simulator' ? simUrl : s.target === 'floor' ? floorUrl : gatewayUrl);
     const rss = new RssSampler(gatewayChild.pid, 100);
     rss.start();
 
@@ -240,7 +266,7 @@ async function main(): Promise<number> {
           const res = await fetch(simUrl + s.path, { method: 'POST', headers: { ...s.staticHeaders, ...s.headers?.() }, body: s.bodies[0]! });
           if (!s.verify(await res.text())) throw new Error('baseline request failed');
         } else {
-          const res = await fetch(gatewayUrl + s.path, { method: 'POST', headers: s.staticHeaders, body: s.bodies[0]! });
+          const res = await fetch(urlOf(s) + s.path, { method: 'POST', headers: s.staticHeaders, body: s.bodies[0]! });
           const text = await res.text();
           if (!s.verify(text)) throw new Error(`${s.key}: single request failed: ${text.slice(0, 300)}`);
         }
@@ -261,7 +287,9 @@ async function main(): Promise<number> {
     const results: ScenarioResult[] = [];
     const spans = new Map<Scenario['key'], Span>();
     for (const s of scenarios) {
-      const base = s.target === 'simulator' ? simUrl : gatewayUrl;
+      const base = urlOf(s);
+      // The CPU column of a gateway scenario is the gateway's; of the reference, the relay's.
+      const servingPid = s.target === 'floor' ? floorChild!.pid : gatewayChild.pid;
       process.stdout.write(`${s.title}: warm-up ${args.warmupSec} s, measure ${args.durationSec} s … `);
       await runLoad(s, base, args.warmupSec, args.connections);
       await waitQuiet(sim);
@@ -269,9 +297,9 @@ async function main(): Promise<number> {
       const before = await sim.counters();
       rss.reset();
       const fromUs = monotonicUs();
-      const cpuBefore = { gateway: cpuTimeMs(gatewayChild.pid) ?? NaN, simulator: cpuTimeMs(simChild.pid) ?? NaN };
+      const cpuBefore = { gateway: cpuTimeMs(servingPid) ?? NaN, simulator: cpuTimeMs(simChild.pid) ?? NaN };
       const load = await runLoad(s, base, args.durationSec, args.connections, async () => totalCalls(await sim.counters()));
-      const cpuAfter = { gateway: cpuTimeMs(gatewayChild.pid) ?? NaN, simulator: cpuTimeMs(simChild.pid) ?? NaN };
+      const cpuAfter = { gateway: cpuTimeMs(servingPid) ?? NaN, simulator: cpuTimeMs(simChild.pid) ?? NaN };
       spans.set(s.key, { fromUs, toUs: monotonicUs() });
       const peak = rss.peak();
       await waitQuiet(sim); // requests cut off at the end finish their upstream calls
@@ -286,7 +314,7 @@ async function main(): Promise<number> {
         singleRequestCalls: totalCalls(single.get(s.key)!),
         gatewayPeakRssBytes: s.target === 'gateway' ? peak : 0,
         cpuMsPerOp: {
-          gateway: s.target === 'gateway' ? (cpuAfter.gateway - cpuBefore.gateway) / load.completed : 0,
+          gateway: s.target !== 'simulator' ? (cpuAfter.gateway - cpuBefore.gateway) / load.completed : 0,
           simulator: (cpuAfter.simulator - cpuBefore.simulator) / load.completed,
         },
       };
@@ -317,6 +345,9 @@ async function main(): Promise<number> {
     const join_ = by('join');
     const node = by('node');
     const ratio = baseline && tasks ? tasks.load.requestsPerSec / baseline.load.requestsPerSec : undefined;
+    const floor = by('floor');
+    const floorRatio = baseline && floor ? floor.load.requestsPerSec / baseline.load.requestsPerSec : undefined;
+    const ofFloor = floor && tasks ? tasks.load.requestsPerSec / floor.load.requestsPerSec : undefined;
     const targets: Target[] = [];
     if (ratio !== undefined) {
       targets.push({ name: 'throughput ratio: scenario 2 / scenario 1', expected: `>= ${RATIO_TARGET}`, actual: fixed(ratio, 3), pass: ratio >= RATIO_TARGET, gating: false });
@@ -359,6 +390,10 @@ async function main(): Promise<number> {
           ? `the busy-hour join costs ${totalCalls(joinSingle)} upstream calls (${joinSingle.recallFlows} flows + ${joinSingle.groupCallTasks} tasks) ` +
             `where a naive resolver makes ${NAIVE_JOIN_CALLS} task calls (+1 for the flows).`
           : ''),
+      floorRatio === undefined
+        ? ''
+        : `Reference: the relay floor (no GraphQL) reaches ${fixed(floorRatio, 3)} of the simulator; the gateway reaches ` +
+          `${ofFloor === undefined ? 'n/a' : fixed(ofFloor, 3)} of the relay floor.`,
       `Gateway peak RSS: ${mb(gatewayHwm)} MB.`,
       '',
       targetTable(targets),
@@ -376,6 +411,8 @@ async function main(): Promise<number> {
       node: process.version,
       cpus: cpus().length,
       ratio: ratio ?? null,
+      floorRatio: floorRatio ?? null,
+      gatewayShareOfFloor: ofFloor ?? null,
       join: joinSingle
         ? { singleRequestCalls: { ...joinSingle, total: totalCalls(joinSingle) }, naiveCalls: NAIVE_JOIN_CALLS }
         : null,

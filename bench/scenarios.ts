@@ -11,10 +11,10 @@
 import { localTime, TASKS_PATH } from './sim-control';
 
 export interface Scenario {
-  key: 'baseline' | 'tasks' | 'join' | 'node' | 'coalesced';
+  key: 'baseline' | 'floor' | 'tasks' | 'join' | 'node' | 'coalesced';
   title: string;
-  /** Base URL the requests go to (simulator or gateway). */
-  target: 'simulator' | 'gateway';
+  /** Base URL the requests go to (simulator, the relay floor of bench/relay-floor.ts, or gateway). */
+  target: 'simulator' | 'floor' | 'gateway';
   path: string;
   bodies: string[];
   /** Fresh headers for each request (e.g. a signature), merged over the static ones. */
@@ -97,6 +97,15 @@ export function buildScenarios(input: ScenarioInput): Scenario[] {
       headers: input.sign,
       staticHeaders: { 'content-type': 'application/json;charset=UTF-8' },
       verify: (body) => body.includes('"records":[{'),
+    },
+    {
+      key: 'floor',
+      title: 'R. reference: relay floor, no GraphQL (bench/relay-floor.ts)',
+      target: 'floor',
+      path: '/graphql',
+      bodies: ws.map((w) => gqlBody(TASKS_QUERY, { from: isoAt(w.from, offset), to: isoAt(w.to, offset) })),
+      staticHeaders: GRAPHQL_HEADERS,
+      verify: (body) => body.includes('"edges":[{'),
     },
     {
       key: 'tasks',
