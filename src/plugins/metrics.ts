@@ -3,7 +3,7 @@
  * gateway's own upstream figures (prom-client): calls by endpoint and outcome, latency, retries,
  * coalesced calls, DataLoader batch sizes. One registry per gateway instance.
  */
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UpstreamClient } from '../upstream';
@@ -30,6 +30,25 @@ export interface ObservedOperation {
   /** Seconds from the request's arrival to the response. */
   httpSeconds: number;
   errors: ReadonlyArray<{ path?: ReadonlyArray<string | number> }>;
+}
+
+/** Distinct operation names kept as label values; later new names share OTHER_OPERATIONS. */
+export const MAX_OPERATION_LABELS = 100;
+export const OTHER_OPERATIONS = '__other__';
+
+/**
+ * Operation names are chosen by clients, so as label values they would let any client add
+ * series (and memory) without bound: the first MAX_OPERATION_LABELS names keep their own
+ * series, every later one is counted under OTHER_OPERATIONS.
+ */
+export function operationLabeler(max = MAX_OPERATION_LABELS): (name: string) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (seen.has(name)) return name;
+    if (seen.size >= max) return OTHER_OPERATIONS;
+    seen.add(name);
+    return name;
+  };
 }
 
 export function createMetrics(client: UpstreamClient, endpointNames: Record<string, string>): GatewayMetrics {
@@ -82,17 +101,55 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
     }
   });
 
+  const operation = operationLabeler();
+  // The plugin's four operation metrics, as it defines them (names, help, phases), except that the
+  // operation name goes through the labeler and the HTTP histogram has no `url` label: it is the
+  // full request URL (host header and a GET's query string, variables included).
+  const opLabels = (p: FillLabelsFnParams) => ({ operationName: operation(p.operationName || 'Anonymous'), operationType: p.operationType || 'unknown' });
   const plugin = usePrometheus({
     registry,
     endpoint: '/metrics',
-    // No `url` label on graphql_yoga_http_duration: it is the full request URL (host header and a
-    // GET's query string, variables included), so every distinct request would add a new series.
-    labels: { url: false },
     metrics: {
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
-      graphql_yoga_http_duration: true,
+      graphql_envelop_request: createCounter({
+        registry,
+        counter: { name: 'graphql_envelop_request', help: 'Counts the amount of GraphQL requests executed through Envelop', labelNames: ['operationType', 'operationName'] },
+        fillLabelsFn: opLabels,
+        phases: ['execute', 'subscribe'],
+      }),
+      graphql_envelop_request_duration: createHistogram({
+        registry,
+        histogram: {
+          name: 'graphql_envelop_request_duration',
+          help: 'Time spent on running the GraphQL operation from parse to execute',
+          labelNames: ['operationType', 'operationName'],
+        },
+        fillLabelsFn: opLabels,
+        phases: ['execute', 'subscribe'],
+      }),
+      graphql_envelop_error_result: createCounter({
+        registry,
+        counter: {
+          name: 'graphql_envelop_error_result',
+          help: 'Counts the amount of errors reported from all phases',
+          labelNames: ['operationType', 'operationName', 'path', 'phase'],
+        },
+        fillLabelsFn: (p) => ({
+          ...opLabels(p),
+          phase: p.errorPhase ?? 'unknown',
+          ...(p.error?.path ? { path: p.error.path.join('.') } : {}),
+        }),
+        phases: ['parse', 'validate', 'context', 'execute', 'subscribe'],
+      }),
+      graphql_yoga_http_duration: createHistogram({
+        registry,
+        histogram: { name: 'graphql_yoga_http_duration', help: 'Time spent on HTTP connection', labelNames: ['operationName', 'operationType', 'method', 'statusCode'] },
+        fillLabelsFn: (p, { request, response }) => ({
+          ...opLabels(p),
+          method: (request as Request).method,
+          statusCode: (response as Response).status,
+        }),
+        phases: ['request'],
+      }) as never,
       // Off: the plugin enables everything by default, and these cost CPU on every request
       // (the deprecated-field counter walks each document; the summary keeps t-digests) for
       // figures the histograms above already give.
@@ -111,7 +168,7 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
   // series so /metrics counts every operation once, whichever path answered it.
   const metric = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
   const observeOperation = (o: ObservedOperation) => {
-    const labels = { operationName: o.operationName, operationType: o.operationType };
+    const labels = { operationName: operation(o.operationName), operationType: o.operationType };
     metric<Counter>('graphql_envelop_request')?.inc(labels);
     metric<Histogram>('graphql_envelop_request_duration')?.observe(labels, o.executionSeconds);
     const errors = metric<Counter>('graphql_envelop_error_result');
@@ -119,7 +176,7 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
       errors?.inc(e.path ? { ...labels, phase: 'execute', path: e.path.join('.') } : { ...labels, phase: 'execute' });
     }
     metric<Histogram>('graphql_yoga_http_duration')?.observe(
-      { operationName: o.documentOperationName, operationType: o.operationType, method: o.method, statusCode: o.status },
+      { operationName: operation(o.documentOperationName), operationType: o.operationType, method: o.method, statusCode: o.status },
       o.httpSeconds,
     );
   };

@@ -4,6 +4,7 @@
  * GraphQL operation metrics. The counters are cumulative per gateway, so this file starts its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_OPERATION_LABELS, OTHER_OPERATIONS } from '../../src/plugins/metrics';
 import { startStack, type Stack } from '../helpers/stack';
 import { getUrl } from './support';
 
@@ -158,6 +159,28 @@ describe('/metrics', () => {
     const series = samples.filter((s) => s.name === 'graphql_yoga_http_duration_count' && s.labels.method === 'GET');
     expect(series).toHaveLength(1);
     expect(series[0]!.value).toBe(3);
+  });
+
+  it('keeps operation names bounded: past the first 100 distinct names, new ones share one series', async () => {
+    // Each name twice: the second request of a text goes through the fast lane, which must
+    // label the same way yoga's plugin does.
+    for (let i = 0; i < 130; i++) {
+      for (let n = 0; n < 2; n++) {
+        const res = await stack.gql(`query Spam${i} { __typename }`);
+        expect(res.status).toBe(200);
+      }
+    }
+    const { samples } = await scrape();
+    const names = new Set(samples.filter((s) => s.name === 'graphql_envelop_request').map((s) => s.labels.operationName));
+    expect(names.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 1);
+    expect(names.has(OTHER_OPERATIONS)).toBe(true);
+    const counted = (name: string) => sum(samples, 'graphql_envelop_request', { operationName: name });
+    const spam = [...names].filter((n) => n?.startsWith('Spam')).reduce((acc, n) => acc + counted(n!), 0);
+    // Every request is still counted, under its own name or under the shared one.
+    expect(spam + counted(OTHER_OPERATIONS)).toBe(260);
+    for (const metric of ['graphql_envelop_request_duration_count', 'graphql_yoga_http_duration_count']) {
+      expect(new Set(samples.filter((s) => s.name === metric).map((s) => s.labels.operationName)).size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 1);
+    }
   });
 
   it('includes the process metrics', async () => {
