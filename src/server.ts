@@ -17,6 +17,7 @@ import { schema } from './graphql/schema';
 import { createBearerCheck } from './plugins/auth';
 import { createCostMeter } from './plugins/cost-limit';
 import { createPreparedOperations } from './plugins/prepared-operations';
+import { logGraphQLRequest, requestIdFrom } from './plugins/request-log';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, type GatewayYoga } from './yoga';
 
 export interface Gateway {
@@ -31,12 +32,17 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Answers 413 before yoga reads a body larger than the limit (declared or streamed). */
-function limitBody(limit: number, handler: (req: IncomingMessage, res: ServerResponse) => void) {
+/**
+ * Answers 413 before yoga (or the fast lane) reads a body larger than the limit (declared or
+ * streamed), with the request log line every GraphQL request gets.
+ */
+function limitBody(limit: number, log: Logger, handler: (req: IncomingMessage, res: ServerResponse) => void) {
   const tooLarge = (res: ServerResponse) => {
     if (res.headersSent) return;
-    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    const requestId = requestIdFrom(res.req.headers['x-request-id'] as string | undefined);
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close', 'x-request-id': requestId });
     res.end(JSON.stringify({ errors: [{ message: `Request body exceeds ${limit} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
+    logGraphQLRequest(log, { requestId, operationName: null, start: performance.now(), upstreamCalls: 0, status: 413, codes: ['PAYLOAD_TOO_LARGE'] });
   };
   return (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -104,7 +110,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
         yoga,
       })
     : undefined;
-  const handle = limitBody(config.limits.bodyBytes, lane?.handle ?? yoga);
+  const handle = limitBody(config.limits.bodyBytes, log, lane?.handle ?? yoga);
   // While closing, a response ends its keep-alive connection: server.close() only waits for
   // connections, and an idle keep-alive one would otherwise hold the drain until the deadline.
   let closing = false;

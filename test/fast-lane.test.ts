@@ -295,10 +295,14 @@ describe('what the lane leaves to yoga', () => {
     expect(sse.fast.contentType).toBe(sse.slow.contentType);
   });
 
-  it('the body limit still applies (413 before the lane reads anything)', async () => {
+  it('the body limit still applies (413 before the lane reads anything), logged like any request', async () => {
     const big = { query: TASKS, variables: { from: FROM, to: TO, first: 2, pad: 'x'.repeat(200_000) } };
-    const a = await post(fast, big);
+    fast.logs.length = 0;
+    const a = await post(fast, big, { 'x-request-id': 'too-big-1' });
     expect(a.status).toBe(413);
+    expect(a.requestId).toBe('too-big-1');
+    const line = parseLines(fast.logs).find((l) => l.msg === 'graphql request');
+    expect(line).toMatchObject({ requestId: 'too-big-1', status: 413, outcome: 'PAYLOAD_TOO_LARGE', upstreamCalls: 0 });
   });
 });
 
