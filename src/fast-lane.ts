@@ -66,12 +66,17 @@ export function negotiateMediaType(accept: string | undefined): MediaType | unde
   return chosen;
 }
 
-/** `application/json`, optionally with a UTF-8 charset: what the lane parses itself. */
+/**
+ * `application/json`, alone or with a UTF-8 charset, spelt as yoga matches it (case-sensitive
+ * type, no list): what the lane parses itself. Anything else is yoga's to accept or refuse.
+ */
 export function isPlainJson(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const [type, ...params] = contentType.toLowerCase().split(';').map((p) => p.trim());
-  if (type !== 'application/json') return false;
-  return params.every((p) => p === '' || p === 'charset=utf-8');
+  if (contentType === 'application/json') return true;
+  if (!contentType?.startsWith('application/json;') || contentType.includes(',')) return false;
+  return contentType
+    .slice('application/json;'.length)
+    .split(';')
+    .every((p) => /^\s*charset=utf-8\s*$/i.test(p));
 }
 
 interface Params {
@@ -88,7 +93,8 @@ export function plainParams(body: unknown): Params | undefined {
   const b = body as Record<string, unknown>;
   for (const key in b) if (!PARAM_KEYS.has(key)) return undefined;
   if (typeof b.query !== 'string') return undefined;
-  if (b.operationName !== undefined && b.operationName !== null && typeof b.operationName !== 'string') return undefined;
+  // An empty name selects no operation: yoga answers that (OPERATION_RESOLUTION_FAILURE).
+  if (b.operationName !== undefined && b.operationName !== null && (typeof b.operationName !== 'string' || b.operationName === '')) return undefined;
   const v = b.variables;
   if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) return undefined;
   const e = b.extensions;
@@ -149,7 +155,7 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
       });
   };
 
-  const execute = async (req: IncomingMessage, res: ServerResponse, body: Buffer, mediaType: MediaType, start: number) => {
+  const execute = async (req: IncomingMessage, res: ServerResponse, body: Buffer, mediaType: MediaType, start: number, requestId: string) => {
     let params: Params | undefined;
     try {
       params = plainParams(JSON.parse(body.toString('utf8')));
@@ -168,7 +174,6 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
     if (cost !== undefined && cost > deps.maxCost) return toYoga(req, res, body);
 
     stats.answered++;
-    const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
     const ctx = deps.createContext();
     const onClose = () => {
       if (!res.writableFinished) ctx.abort();
@@ -201,15 +206,15 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
     res.off('close', onClose);
     logGraphQLRequest(deps.log, {
       requestId,
-      operationName: params.operationName ?? (prepared.documentOperationName === 'Anonymous' ? null : prepared.documentOperationName),
+      operationName: params.operationName ?? prepared.documentOperationName,
       start,
       upstreamCalls: ctx.stats.upstreamCalls,
       status,
       codes,
     });
     deps.observeOperation?.({
-      operationName: params.operationName || prepared.documentOperationName,
-      documentOperationName: prepared.documentOperationName,
+      operationName: params.operationName ?? prepared.documentOperationName ?? 'Anonymous',
+      documentOperationName: prepared.documentOperationName ?? 'Anonymous',
       operationType: 'query',
       method: 'POST',
       status,
@@ -238,12 +243,15 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      execute(req, res, body, mediaType, start).catch((err: unknown) => {
+      const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+      execute(req, res, body, mediaType, start, requestId).catch((err: unknown) => {
+        // A bug, never a client's mistake: masked, with the request's id and its log line.
         onUnexpected(err);
         if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
           res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
         }
+        logGraphQLRequest(deps.log, { requestId, operationName: null, start, upstreamCalls: 0, status: 500, codes: ['INTERNAL_SERVER_ERROR'] });
       });
     });
   };

@@ -63,6 +63,19 @@ function limitBody(limit: number, log: Logger, handler: (req: IncomingMessage, r
   };
 }
 
+// A host name, IPv4 or [IPv6] address, with an optional port: nothing that could carry a path.
+const HOST_HEADER = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * yoga builds each request's URL from the Host header and the request target; a malformed one
+ * (a space, a path, an absolute-form target) would end in a TypeError with a stack trace in the
+ * response, or route by a path hidden in Host. Such requests get a plain 400 instead.
+ */
+export function badRequestTarget(req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  return !(req.url ?? '').startsWith('/') || (host !== undefined && !HOST_HEADER.test(host));
+}
+
 export async function startGateway(config: Config, credentials: UpstreamCredentials, log: Logger): Promise<Gateway> {
   const upstream = createUpstream(config.upstream, credentials);
   const metrics = createMetrics(upstream.client, {
@@ -122,6 +135,12 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     res.once('finish', () => {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
+    if (badRequestTarget(req)) {
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      res.end(JSON.stringify({ errors: [{ message: 'Malformed Host header or request target.', extensions: { code: 'BAD_REQUEST' } }] }));
+      req.resume();
+      return;
+    }
     handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@
  * answered, for data, partial errors, variable errors, upstream errors and every Accept form.
  * Then the same for logs and metrics, and the cases the lane must leave to yoga.
  */
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
@@ -133,7 +134,9 @@ describe('pure parts', () => {
 
   it('takes only plain JSON bodies of query, operationName, variables (and empty extensions)', () => {
     expect(isPlainJson('application/json')).toBe(true);
-    expect(isPlainJson('Application/JSON; charset=UTF-8')).toBe(true);
+    expect(isPlainJson('application/json; charset=UTF-8')).toBe(true);
+    expect(isPlainJson('Application/JSON')).toBe(false);
+    expect(isPlainJson('application/json, text/plain')).toBe(false);
     expect(isPlainJson('application/json; charset=latin1')).toBe(false);
     expect(isPlainJson('text/plain')).toBe(false);
     expect(isPlainJson(undefined)).toBe(false);
@@ -143,7 +146,7 @@ describe('pure parts', () => {
       operationName: 'A',
       variables: { x: 1 },
     });
-    for (const bad of [null, [], 'x', { query: 1 }, { query: '{a}', variables: [] }, { query: '{a}', variables: 'x' }, { query: '{a}', operationName: 1 }, { query: '{a}', extensions: { persistedQuery: {} } }, { query: '{a}', other: 1 }]) {
+    for (const bad of [null, [], 'x', { query: 1 }, { query: '{a}', variables: [] }, { query: '{a}', variables: 'x' }, { query: '{a}', operationName: 1 }, { query: '{a}', operationName: '' }, { query: '{a}', extensions: { persistedQuery: {} } }, { query: '{a}', other: 1 }]) {
       expect(plainParams(bad)).toBeUndefined();
     }
   });
@@ -303,6 +306,102 @@ describe('what the lane leaves to yoga', () => {
     expect(a.requestId).toBe('too-big-1');
     const line = parseLines(fast.logs).find((l) => l.msg === 'graphql request');
     expect(line).toMatchObject({ requestId: 'too-big-1', status: 413, outcome: 'PAYLOAD_TOO_LARGE', upstreamCalls: 0 });
+  });
+});
+
+describe('edge cases found in review: the lane answers as yoga or leaves it to yoga', () => {
+  const HEAVY = `query Heavy($n: Int) { groupCallTasks(first: $n) { edges { node { taskId recallFlows(first: $n) { totalCount } } } } }`;
+
+  it('an empty operationName is never a prepared name, and never lowers the cost of the unnamed request', async () => {
+    for (const side of [fast, slow]) await post(side, { query: HEAVY, variables: { n: 2 } });
+    const empty = await both({ query: HEAVY, operationName: '', variables: { n: 100 } }, { accept: 'application/graphql-response+json' });
+    expectSame(empty);
+    expect(JSON.parse(empty.fast.text).data ?? null).toBeNull();
+    const after = await both({ query: HEAVY, variables: { n: 100 } });
+    expectSame(after);
+    expect(JSON.parse(after.fast.text).errors[0].extensions.code).toBe('QUERY_TOO_COSTLY');
+    const anonymous = HEAVY.replace('query Heavy', 'query');
+    expectSame(await both({ query: anonymous, operationName: '', variables: { n: 3 } }, { accept: 'application/graphql-response+json' }));
+  });
+
+  it('a name and a text cannot spell another prepared pair', async () => {
+    const learnt = { query: `query\nA($n: Int) ${HEAVY.slice(HEAVY.indexOf('{'))}`, operationName: 'A', variables: { n: 2 } };
+    for (const side of [fast, slow]) await post(side, learnt);
+    const forged = await both({ query: `A($n: Int) ${HEAVY.slice(HEAVY.indexOf('{'))}`, operationName: 'A\nquery', variables: { n: 100 } });
+    expectSame(forged);
+    expect(JSON.parse(forged.fast.text).errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('content types yoga does not take as JSON are not the lane\'s either', async () => {
+    const body = { query: TASKS, variables: { from: FROM, to: TO, first: 2 } };
+    for (const side of [fast, slow]) await post(side, body);
+    for (const contentType of ['Application/JSON', 'APPLICATION/JSON; CHARSET=UTF-8', 'application/json ; charset=utf-8', 'application/json, text/plain']) {
+      expectSame(await both(body, { 'content-type': contentType }));
+    }
+    expectSame(await both(body, { 'content-type': 'application/json;charset=UTF-8' }));
+  });
+
+  it('a document with two operations runs the one asked for, on both paths', async () => {
+    const two = `${HEAVY} query Cheap($m: Int) { recallFlows(first: $m) { totalCount } }`;
+    for (const side of [fast, slow]) await post(side, { query: two, operationName: 'Heavy', variables: { n: 2 } });
+    const cheap = await both({ query: two, operationName: 'Cheap', variables: { m: 1, n: 100 } });
+    expectSame(cheap);
+    expect(Object.keys(JSON.parse(cheap.fast.text).data)).toEqual(['recallFlows']);
+  });
+
+  it('an operation literally named Anonymous is logged by its name on both paths', async () => {
+    const body = { query: 'query Anonymous { groupCallTasks(first: 1) { totalCount } }' };
+    const names = [];
+    for (const side of [fast, slow]) {
+      await post(side, body);
+      side.logs.length = 0;
+      await post(side, body);
+      await new Promise((r) => setTimeout(r, 20));
+      names.push(parseLines(side.logs).find((l) => l.msg === 'graphql request')?.operationName);
+    }
+    expect(names).toEqual(['Anonymous', 'Anonymous']);
+  });
+
+  it('variables that change the cost through @include or a default value are priced each time', async () => {
+    const include = `query Inc($n: Int, $deep: Boolean!) { groupCallTasks(first: $n) { edges { node { taskId recallFlows(first: $n) @include(if: $deep) { totalCount } } } } }`;
+    const withDefault = `query D($n: Int = 100) { groupCallTasks(first: $n) { edges { node { taskId recallFlows(first: $n) { totalCount } } } } }`;
+    for (const side of [fast, slow]) {
+      await post(side, { query: include, variables: { n: 100, deep: false } });
+      await post(side, { query: withDefault, variables: { n: null } });
+    }
+    sim.resetCounters();
+    for (const body of [{ query: include, variables: { n: 100, deep: true } }, { query: withDefault }, { query: withDefault, variables: {} }]) {
+      const a = await both(body);
+      expectSame(a);
+      expect(JSON.parse(a.fast.text).errors[0].extensions.code).toBe('QUERY_TOO_COSTLY');
+    }
+    expect(sim.counters.groupCallTasks + sim.counters.recallFlows).toBe(0);
+  });
+
+  it('a malformed Host header or request target: 400 JSON, no stack trace, on every path', async () => {
+    const raw = (side: Side, host: string, path = '/graphql') =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const url = new URL(side.gateway.url);
+        const req = request(
+          { host: url.hostname, port: url.port, method: 'POST', path, headers: { host, 'content-type': 'application/json' }, setHost: false },
+          (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: '{ groupCallTasks(first: 1) { totalCount } }' }));
+      });
+    for (const side of [fast, slow]) {
+      for (const host of ['a b', 'x/metrics?', 'x:99999999', '[::1']) {
+        const r = await raw(side, host);
+        expect(r.status).toBe(400);
+        expect(JSON.parse(r.text).errors[0].extensions.code).toBe('BAD_REQUEST');
+        expect(r.text).not.toMatch(/at |node:internal|TypeError/);
+      }
+      expect((await raw(side, 'localhost:1234')).status).toBe(200);
+    }
   });
 });
 

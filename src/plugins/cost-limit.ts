@@ -23,15 +23,23 @@ const estimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
 const MAX_VARIANTS_PER_DOCUMENT = 64;
 
 /**
- * The part of the variables the estimator can see: page sizes (numbers) and id lists (their
- * length). Cursors, windows and filters never change the cost, so they do not split the cache.
+ * The part of the variables that can change the cost: numbers (page sizes), booleans (@include,
+ * @skip), nulls and absent variables (an absent one takes its default, a null one does not), and
+ * list lengths (ids). Strings and input objects (cursors, windows, filters) never change it, so
+ * they do not split the cache: only their presence counts.
  */
-function costShapeOf(variables: Record<string, unknown> | null | undefined): string {
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+
+/** The shape, or undefined when a key is no GraphQL name (could spell another shape: not cached). */
+function costShapeOf(variables: Record<string, unknown> | null | undefined): string | undefined {
   if (!variables) return '';
   let shape = '';
-  for (const [name, value] of Object.entries(variables)) {
-    if (typeof value === 'number') shape += `${name}=${value};`;
+  for (const name of Object.keys(variables).sort()) {
+    if (!GRAPHQL_NAME.test(name)) return undefined;
+    const value = variables[name];
+    if (typeof value === 'number' || typeof value === 'boolean' || value === null) shape += `${name}=${String(value)};`;
     else if (Array.isArray(value)) shape += `${name}#${value.length};`;
+    else shape += `${name}:${typeof value};`;
   }
   return shape;
 }
@@ -53,9 +61,12 @@ export function createCostMeter(): (args: CostArgs) => number | undefined {
     // yoga's parse cache (and the fast lane's prepared operations) hand back the same document
     // object for the same text, so the cost is computed once per document, operation and
     // variables rather than walked on every request.
-    const key = `${args.operationName ?? ''}\n${costShapeOf(args.variableValues)}`;
+    // Length-prefixed name: no name/shape pair can spell another one, and `null` differs from ''.
+    const name = args.operationName ?? null;
+    const shape = costShapeOf(args.variableValues);
+    const key = shape === undefined ? undefined : `${name === null ? '-' : `${name.length}:${name}`}|${shape}`;
     let perDocument = costs.get(args.document);
-    let cost = perDocument?.get(key);
+    let cost = key === undefined ? undefined : perDocument?.get(key);
     if (cost === undefined) {
       try {
         cost = getComplexity({
@@ -71,10 +82,12 @@ export function createCostMeter(): (args: CostArgs) => number | undefined {
         if (err instanceof Error && err.name === 'GraphQLError') return undefined;
         throw err;
       }
-      if (!perDocument) costs.set(args.document, (perDocument = new Map()));
-      // Variables vary without bound (cursors, windows); keep a small memory per document.
-      if (perDocument.size >= MAX_VARIANTS_PER_DOCUMENT) perDocument.clear();
-      perDocument.set(key, cost);
+      if (key !== undefined) {
+        if (!perDocument) costs.set(args.document, (perDocument = new Map()));
+        // Variables vary without bound (cursors, windows); keep a small memory per document.
+        if (perDocument.size >= MAX_VARIANTS_PER_DOCUMENT) perDocument.clear();
+        perDocument.set(key, cost);
+      }
     }
     return cost;
   };

@@ -14,8 +14,8 @@ export interface PreparedOperation {
   document: DocumentNode;
   /** The operationName the requests send (null when they send none). */
   operationName: string | null;
-  /** The operation's own name, else 'Anonymous' (metric labels). */
-  documentOperationName: string;
+  /** The operation's own name (null for an anonymous operation). */
+  documentOperationName: string | null;
   compiled: CompiledQuery;
 }
 
@@ -26,22 +26,37 @@ export interface PreparedOperations {
   plugin: Plugin;
 }
 
-const keyOf = (query: string, operationName: string | null) => `${operationName ?? ''}\n${query}`;
+export interface PreparedLimits {
+  /** Distinct texts kept. */
+  maxTexts: number;
+  /** Total characters of the texts kept (their documents are of the same order). */
+  maxChars: number;
+}
 
-export function createPreparedOperations(schema: GraphQLSchema, max = 500): PreparedOperations {
-  // Bounded: clients can send any number of distinct texts; the hot ones stay.
-  const cache = new LRUCache<string, PreparedOperation>({ max });
+export const DEFAULT_PREPARED_LIMITS: PreparedLimits = { maxTexts: 500, maxChars: 2_000_000 };
+
+export function createPreparedOperations(schema: GraphQLSchema, limits: PreparedLimits = DEFAULT_PREPARED_LIMITS): PreparedOperations {
+  // Keyed by the text itself, then by the operation name (null = none sent): no composite string
+  // key, so no name/text pair can collide with another. Bounded in count and in characters:
+  // clients can send any number of distinct texts up to the body limit; the hot ones stay.
+  const cache = new LRUCache<string, Map<string | null, PreparedOperation>>({
+    max: limits.maxTexts,
+    maxSize: limits.maxChars,
+    sizeCalculation: (_value, query) => Math.max(1, query.length),
+  });
   const prepare = (document: DocumentNode, query: string, operationName: string | null) => {
-    const key = keyOf(query, operationName);
-    if (cache.has(key)) return;
+    if (query.length > limits.maxChars / 10) return; // a huge text is rare: not worth a tenth of the room
+    let byName = cache.get(query);
+    if (byName?.has(operationName)) return;
     const operation = getOperationAST(document, operationName);
     if (operation?.operation !== 'query') return;
     const compiled = compileQuery(schema, document, operationName ?? undefined);
     if (!isCompiledQuery(compiled)) return;
-    cache.set(key, { document, operationName, documentOperationName: operation.name?.value ?? 'Anonymous', compiled });
+    if (!byName) cache.set(query, (byName = new Map()));
+    byName.set(operationName, { document, operationName, documentOperationName: operation.name?.value ?? null, compiled });
   };
   return {
-    get: (query, operationName) => cache.get(keyOf(query, operationName)),
+    get: (query, operationName) => cache.get(query)?.get(operationName),
     get size() {
       return cache.size;
     },
@@ -50,7 +65,9 @@ export function createPreparedOperations(schema: GraphQLSchema, max = 500): Prep
         // Reaching execution means parsing and every validation rule passed for this text.
         const params = (args.contextValue as { params?: { query?: unknown; operationName?: unknown } }).params;
         if (typeof params?.query !== 'string') return;
-        const operationName = typeof params.operationName === 'string' ? params.operationName : null;
+        // yoga resolved the operation from exactly this name (an empty name never gets here).
+        const operationName = typeof params.operationName === 'string' && params.operationName !== '' ? params.operationName : null;
+        if (operationName !== (args.operationName ?? null)) return;
         prepare(args.document, params.query, operationName);
       },
     },
