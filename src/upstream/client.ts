@@ -33,12 +33,16 @@ export interface UpstreamClientOptions {
 }
 
 export type UpstreamEvent =
-  | { type: 'attempt'; path: string; outcome: 'ok' | UpstreamErrorCode; durationMs: number }
+  | { type: 'attempt'; path: string; outcome: 'ok' | 'CANCELLED' | UpstreamErrorCode; durationMs: number }
   | { type: 'retry'; path: string; reason: 'transient' | 'timestamp'; code: UpstreamErrorCode }
   | { type: 'coalesced'; path: string };
 
 export interface CallOptions {
-  /** The caller's own deadline (e.g. the GraphQL request's); a coalesced call is not cancelled by it. */
+  /**
+   * The caller's own deadline (e.g. the GraphQL request's, or its client going away). The caller
+   * stops waiting when it fires; the call itself is cancelled once every caller waiting on it
+   * (coalesced ones included) has stopped. A caller without a signal waits for good.
+   */
   signal?: AbortSignal;
   /** Called once per attempt actually sent on this caller's behalf (for per-request accounting). */
   onAttempt?: () => void;
@@ -51,6 +55,18 @@ export interface ClientStats {
   coalesced: number;
 }
 
+/** A call in flight, shared by every caller asking the same thing. */
+interface InFlightCall {
+  promise: Promise<unknown>;
+  /** Aborted by the call's deadline, or once no caller waits any more. */
+  controller: AbortController;
+  /** Callers still waiting (Infinity once one without a signal waits). */
+  waiters: number;
+}
+
+/** The abort reason of a call nobody waits for any more (its attempt's metric outcome). */
+const CANCELLED = new Error('every caller stopped waiting');
+
 const TIMEOUT_ERRORS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export class UpstreamClient {
@@ -58,7 +74,7 @@ export class UpstreamClient {
   private readonly pool: Pool;
   private readonly prefix: string;
   private readonly limit: LimitFunction;
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Map<string, InFlightCall>();
   private readonly listeners = new Set<(event: UpstreamEvent) => void>();
   private readonly now: () => number;
   private readonly random: () => number;
@@ -91,12 +107,12 @@ export class UpstreamClient {
 
   private async send(path: string, json: string, options: CallOptions, mayJoin: boolean): Promise<unknown> {
     const key = `${path}\n${json}`;
-    const inFlight = mayJoin ? this.inFlight.get(key) : undefined;
-    if (inFlight) {
+    const joined = mayJoin ? this.inFlight.get(key) : undefined;
+    if (joined) {
       this.stats.coalesced++;
       this.emit({ type: 'coalesced', path });
       try {
-        return await (options.signal ? raceAbort(inFlight, options.signal) : inFlight);
+        return await this.wait(joined, options.signal);
       } catch (err) {
         // The call we joined started earlier and ran out of *its* deadline; ours may still have
         // time, so try once on our own rather than inherit a timeout we did not cause.
@@ -107,11 +123,26 @@ export class UpstreamClient {
       }
     }
     this.stats.calls++;
-    const call = this.call(path, json, options.onAttempt).finally(() => {
-      if (this.inFlight.get(key) === call) this.inFlight.delete(key);
+    const controller = new AbortController();
+    const entry: InFlightCall = { controller, waiters: 0, promise: Promise.resolve() };
+    entry.promise = this.call(path, json, controller, options.onAttempt).finally(() => {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
     });
-    this.inFlight.set(key, call);
-    return options.signal ? raceAbort(call, options.signal) : call;
+    this.inFlight.set(key, entry);
+    return this.wait(entry, options.signal);
+  }
+
+  /** Waits for a call on one caller's behalf; the last caller to give up cancels the call. */
+  private wait(entry: InFlightCall, signal: AbortSignal | undefined): Promise<unknown> {
+    if (!signal) {
+      entry.waiters = Infinity;
+      return entry.promise;
+    }
+    entry.waiters++;
+    return raceAbort(entry.promise, signal, () => {
+      entry.waiters--;
+      if (entry.waiters === 0) entry.controller.abort(CANCELLED);
+    });
   }
 
   async close(): Promise<void> {
@@ -122,10 +153,9 @@ export class UpstreamClient {
     for (const l of this.listeners) l(event);
   }
 
-  private async call(path: string, json: string, onAttempt?: () => void): Promise<unknown> {
+  private async call(path: string, json: string, controller: AbortController, onAttempt?: () => void): Promise<unknown> {
     // A plain timer, cleared when the call settles: cheaper than AbortSignal.timeout per call and
     // it does not outlive the call.
-    const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.opts.callDeadlineMs);
     try {
       return await this.attempts(path, json, controller.signal, onAttempt);
@@ -164,7 +194,7 @@ export class UpstreamClient {
     onAttempt?.();
     this.stats.attempts++;
     const started = performance.now();
-    let outcome: 'ok' | UpstreamErrorCode = 'ok';
+    let outcome: 'ok' | 'CANCELLED' | UpstreamErrorCode = 'ok';
     try {
       const res = await postText(
         this.pool,
@@ -194,7 +224,7 @@ export class UpstreamClient {
       return unwrapEnvelope(parsed);
     } catch (err) {
       const error = toUpstreamError(err, deadline);
-      outcome = error.code;
+      outcome = deadline.reason === CANCELLED ? 'CANCELLED' : error.code;
       throw error;
     } finally {
       this.emit({ type: 'attempt', path, outcome, durationMs: performance.now() - started });
@@ -220,11 +250,21 @@ function toUpstreamError(err: unknown, deadline: AbortSignal): UpstreamError {
   return new UpstreamError('UPSTREAM_UNAVAILABLE', 'upstream call failed', undefined, true);
 }
 
-/** Settles with the shared promise, or rejects with a timeout when this caller's signal fires first. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(deadlineError());
+/**
+ * Settles with the shared promise, or rejects with a timeout when this caller's signal fires
+ * first (then `onGiveUp` runs, once).
+ */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, onGiveUp: () => void): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {}); // nobody else may be listening: a cancelled call must not go unhandled
+    onGiveUp();
+    return Promise.reject(deadlineError());
+  }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(deadlineError());
+    const onAbort = () => {
+      onGiveUp();
+      reject(deadlineError());
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (v) => {

@@ -545,6 +545,78 @@ describe('coalescing identical calls in flight', () => {
   });
 });
 
+describe('cancellation when every caller gives up', () => {
+  const outcomes = (c: UpstreamClient) => {
+    const seen: string[] = [];
+    c.onEvent((e) => {
+      if (e.type === 'attempt') seen.push(e.outcome);
+    });
+    return seen;
+  };
+
+  it('the last caller to give up cancels the attempt on the wire and frees its concurrency slot', async () => {
+    const c = makeClient({ concurrency: 1, retries: 0 });
+    const seen = outcomes(c);
+    sim.queueFault('latency', { latencyMs: 1_500 });
+    const gone = new AbortController();
+    const started = performance.now();
+    const first = c.post(TASKS, body(), { signal: gone.signal });
+    setTimeout(() => gone.abort(), 100);
+    await expectError(first, 'UPSTREAM_TIMEOUT');
+    // The only slot is free again long before the slow answer would have come.
+    const next = (await c.post(TASKS, body({ current: 2 }))) as PageData;
+    expect(next.records).toHaveLength(10);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(seen).toEqual(['CANCELLED', 'ok']);
+  });
+
+  it('a shared call goes on while one caller still waits, and is cancelled when the last one leaves', async () => {
+    const c = makeClient({ retries: 0 });
+    const seen = outcomes(c);
+    sim.queueFault('latency', { latencyMs: 400 });
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = c.post(TASKS, body(), { signal: a.signal });
+    const second = c.post(TASKS, body(), { signal: b.signal });
+    a.abort();
+    await expectError(first, 'UPSTREAM_TIMEOUT');
+    const data = (await second) as PageData;
+    expect(data.records).toHaveLength(10);
+    expect(seen).toEqual(['ok']);
+    expect(calls()).toBe(1);
+
+    sim.queueFault('latency', { latencyMs: 1_000 });
+    const c1 = new AbortController();
+    const c2 = new AbortController();
+    const p1 = c.post(TASKS, body({ current: 3 }), { signal: c1.signal });
+    const p2 = c.post(TASKS, body({ current: 3 }), { signal: c2.signal });
+    const p3 = c.post(TASKS, body({ current: 3 }), { signal: AbortSignal.abort() });
+    c1.abort();
+    setTimeout(() => c2.abort(), 50);
+    const settled = await Promise.allSettled([p1, p2, p3]);
+    expect(settled.map((r) => (r.status === 'rejected' && r.reason instanceof UpstreamError ? r.reason.code : r.status))).toEqual([
+      'UPSTREAM_TIMEOUT',
+      'UPSTREAM_TIMEOUT',
+      'UPSTREAM_TIMEOUT',
+    ]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual(['ok', 'CANCELLED']);
+  });
+
+  it('a caller without a signal keeps the call alive whoever else leaves', async () => {
+    const c = makeClient({ retries: 0 });
+    const seen = outcomes(c);
+    sim.queueFault('latency', { latencyMs: 300 });
+    const gone = new AbortController();
+    const patient = c.post(TASKS, body());
+    const impatient = c.post(TASKS, body(), { signal: gone.signal });
+    gone.abort();
+    await expectError(impatient, 'UPSTREAM_TIMEOUT');
+    expect(((await patient) as PageData).records).toHaveLength(10);
+    expect(seen).toEqual(['ok']);
+  });
+});
+
 describe('the secret never leaks', () => {
   it('is absent from every error kind, its message, String() and JSON', async () => {
     const errors: unknown[] = [];
