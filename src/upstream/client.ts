@@ -107,7 +107,9 @@ export class UpstreamClient {
 
   private async send(path: string, json: string, options: CallOptions, mayJoin: boolean): Promise<unknown> {
     const key = `${path}\n${json}`;
-    const joined = mayJoin ? this.inFlight.get(key) : undefined;
+    // A call already cancelled (or past its deadline) is not worth joining: start a fresh one.
+    const candidate = mayJoin ? this.inFlight.get(key) : undefined;
+    const joined = candidate && !candidate.controller.signal.aborted ? candidate : undefined;
     if (joined) {
       this.stats.coalesced++;
       this.emit({ type: 'coalesced', path });
