@@ -73,7 +73,9 @@ const HOST_HEADER = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
  */
 export function badRequestTarget(req: IncomingMessage): boolean {
   const host = req.headers.host;
-  return !(req.url ?? '').startsWith('/') || (host !== undefined && !HOST_HEADER.test(host));
+  // The pattern rules out paths; WHATWG URL parsing (what yoga runs) rules out the rest
+  // (a port over 65535, an IPv4 part over 255, a broken IPv6 literal).
+  return !(req.url ?? '').startsWith('/') || (host !== undefined && (!HOST_HEADER.test(host) || !URL.canParse(`http://${host}`)));
 }
 
 export async function startGateway(config: Config, credentials: UpstreamCredentials, log: Logger): Promise<Gateway> {

@@ -105,10 +105,11 @@ export class UpstreamClient {
     return this.send(path, JSON.stringify(body), options, true);
   }
 
-  private async send(path: string, json: string, options: CallOptions, mayJoin: boolean): Promise<unknown> {
+  /** `mayRetryJoined`: a caller may once start over after a joined call ran out of its deadline. */
+  private async send(path: string, json: string, options: CallOptions, mayRetryJoined: boolean): Promise<unknown> {
     const key = `${path}\n${json}`;
     // A call already cancelled (or past its deadline) is not worth joining: start a fresh one.
-    const candidate = mayJoin ? this.inFlight.get(key) : undefined;
+    const candidate = this.inFlight.get(key);
     const joined = candidate && !candidate.controller.signal.aborted ? candidate : undefined;
     if (joined) {
       this.stats.coalesced++;
@@ -118,7 +119,8 @@ export class UpstreamClient {
       } catch (err) {
         // The call we joined started earlier and ran out of *its* deadline; ours may still have
         // time, so try once on our own rather than inherit a timeout we did not cause.
-        if (err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' && !options.signal?.aborted) {
+        // Other callers doing the same share the fresh call (the timed-out one is not joinable).
+        if (mayRetryJoined && err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' && !options.signal?.aborted) {
           return this.send(path, json, options, false);
         }
         throw err;

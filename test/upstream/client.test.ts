@@ -513,6 +513,17 @@ describe('coalescing identical calls in flight', () => {
     expect(sim.counters.groupCallTasks).toBe(2);
   });
 
+  it('several joiners of a call that timed out share one fresh call', async () => {
+    const c = makeClient({ callDeadlineMs: 400, retries: 0 });
+    sim.queueFault('latency', { latencyMs: 1_500 });
+    const first = c.post(TASKS, body()).catch((e: unknown) => (e instanceof UpstreamError ? e.code : 'other'));
+    await new Promise((r) => setTimeout(r, 150));
+    const joiners = [1, 2, 3].map(() => c.post(TASKS, body()));
+    expect(await first).toBe('UPSTREAM_TIMEOUT');
+    for (const j of joiners) expect(((await j) as PageData).records).toHaveLength(10);
+    expect(sim.counters.groupCallTasks).toBe(2);
+  });
+
   it('different bodies, or the same body on another path, are not coalesced', async () => {
     const c = makeClient();
     sim.setFaults({ latencyMs: 100 });
