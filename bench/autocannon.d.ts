@@ -24,6 +24,8 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     pipelining?: number;
+    /** Requests per second over all connections (a fixed rate instead of as fast as possible). */
+    overallRate?: number;
     timeout?: number;
     method?: string;
     headers?: Record<string, string>;
