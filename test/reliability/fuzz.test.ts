@@ -196,9 +196,16 @@ describe('random client input', () => {
         { numRuns: NUM_RUNS, seed: Number(process.env.FUZZ_SEED ?? 20_261_121), endOnFailure: true },
       );
       if (process.env.FUZZ_VERBOSE) console.info([...messages].sort().join('\n'));
-      console.info(`fuzz: ${NUM_RUNS} runs, ${withData} with data, error codes ${JSON.stringify(Object.fromEntries(seen))}`);
+      const lane = stack.gateway.fastLane!.stats;
+      console.info(
+        `fuzz: ${NUM_RUNS} runs, ${withData} with data, error codes ${JSON.stringify(Object.fromEntries(seen))}, ` +
+          `fast lane answered ${lane.answered}, handed ${lane.forwarded} to yoga`,
+      );
       // The generators reach both outcomes: real data and refused input.
       expect(withData).toBeGreaterThan(10);
+      // Texts repeat (the same operation shape with other variables), so both paths were fuzzed.
+      expect(lane.answered).toBeGreaterThan(10);
+      expect(lane.forwarded).toBeGreaterThan(10);
       expect(seen.get('BAD_USER_INPUT') ?? 0).toBeGreaterThan(10);
     },
     90_000,
