@@ -16,7 +16,7 @@ import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { processRegularResult } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './graphql/context';
-import { maskError } from './graphql/errors';
+import { MASKED_MESSAGE, maskError } from './graphql/errors';
 import type { BearerCheck } from './plugins/auth';
 import type { createCostMeter } from './plugins/cost-limit';
 import type { ObservedOperation } from './plugins/metrics';
@@ -121,8 +121,17 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
   const stats = { answered: 0, forwarded: 0 };
   const onUnexpected = (original: unknown) => deps.log.error({ err: original }, 'unexpected error during execution');
 
+  /** A bug, never a client's mistake: a masked 500 with the request's id, and its log line. */
+  const answerUnexpected = (res: ServerResponse, requestId: string, start: number) => {
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
+      res.end(JSON.stringify({ errors: [{ message: MASKED_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+    } else if (!res.writableFinished) res.destroy();
+    logGraphQLRequest(deps.log, { requestId, operationName: null, start, upstreamCalls: 0, status: 500, codes: ['INTERNAL_SERVER_ERROR'] });
+  };
+
   /** Hands a request whose body the lane has already read to yoga, and writes yoga's answer. */
-  const toYoga = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  const toYoga = (req: IncomingMessage, res: ServerResponse, body: Buffer, start: number, requestId: string) => {
     stats.forwarded++;
     const controller = new AbortController();
     res.once('close', () => {
@@ -148,10 +157,7 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
       })
       .catch((err: unknown) => {
         deps.log.error({ err }, 'fast lane: yoga could not answer a forwarded request');
-        if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-        } else res.destroy();
+        answerUnexpected(res, requestId, start);
       });
   };
 
@@ -162,16 +168,16 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
     } catch {
       params = undefined;
     }
-    if (!params) return toYoga(req, res, body);
+    if (!params) return toYoga(req, res, body, start, requestId);
     const prepared = deps.prepared.get(params.query, params.operationName);
-    if (!prepared) return toYoga(req, res, body);
+    if (!prepared) return toYoga(req, res, body, start, requestId);
     const cost = deps.costMeter({
       schema: deps.schema,
       document: prepared.document,
       operationName: params.operationName,
       variableValues: params.variables,
     });
-    if (cost !== undefined && cost > deps.maxCost) return toYoga(req, res, body);
+    if (cost !== undefined && cost > deps.maxCost) return toYoga(req, res, body, start, requestId);
 
     stats.answered++;
     const ctx = deps.createContext();
@@ -245,13 +251,8 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
       execute(req, res, body, mediaType, start, requestId).catch((err: unknown) => {
-        // A bug, never a client's mistake: masked, with the request's id and its log line.
         onUnexpected(err);
-        if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
-          res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-        }
-        logGraphQLRequest(deps.log, { requestId, operationName: null, start, upstreamCalls: 0, status: 500, codes: ['INTERNAL_SERVER_ERROR'] });
+        answerUnexpected(res, requestId, start);
       });
     });
   };
