@@ -18,6 +18,7 @@ import { createBearerCheck } from './plugins/auth';
 import { createCostMeter } from './plugins/cost-limit';
 import { createPreparedOperations } from './plugins/prepared-operations';
 import { logGraphQLRequest, requestIdFrom } from './plugins/request-log';
+import { createParseCache } from './plugins/parse-cache';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, type GatewayYoga } from './yoga';
 
 export interface Gateway {
@@ -28,6 +29,8 @@ export interface Gateway {
   url: string;
   /** The fast lane (absent with GATEWAY_FAST_LANE=false or persisted operations). */
   fastLane?: FastLane;
+  /** yoga's parse cache (bounded in entries and characters). */
+  parseCache: ReturnType<typeof createParseCache>;
   /** Stops accepting, drains in-flight requests (up to SHUTDOWN_TIMEOUT_MS), closes the pool. */
   close(): Promise<void>;
 }
@@ -95,6 +98,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   // of persisted operations every request goes through yoga (the lane only knows query texts).
   const prepared = config.fastLane && !persistedOperations ? createPreparedOperations(schema) : undefined;
   const costMeter = createCostMeter();
+  const parseCache = createParseCache();
   const yoga = createGatewayYoga({
     api: upstream.api,
     log,
@@ -109,6 +113,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
       plugins: prepared ? [metrics.plugin, prepared.plugin] : [metrics.plugin],
       observeBatch: metrics.observeBatch,
       costMeter,
+      parseCache,
     },
   });
   const lane = prepared
@@ -158,6 +163,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     server,
     url: `http://${host}:${port}`,
     fastLane: lane,
+    parseCache,
     async close() {
       closing = true;
       for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');

@@ -17,6 +17,7 @@ import { maskError } from './graphql/errors';
 import { schema } from './graphql/schema';
 import { useBearerAuth } from './plugins/auth';
 import { useCostLimit, type createCostMeter } from './plugins/cost-limit';
+import { createParseCache, type ParseCache } from './plugins/parse-cache';
 import { usePersistedOperationsAllowList } from './plugins/persisted-operations';
 import { useRequestLog } from './plugins/request-log';
 
@@ -69,6 +70,8 @@ export interface YogaOptions {
   observeBatch?: (loader: string, size: number) => void;
   /** The cost limit's memo, shared with the fast lane. */
   costMeter?: ReturnType<typeof createCostMeter>;
+  /** yoga's parse cache; default: a fresh one bounded in entries and characters. */
+  parseCache?: ParseCache;
 }
 
 export const DEFAULT_YOGA_OPTIONS: YogaOptions = {
@@ -143,6 +146,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
+    parserAndValidationCache: o.parseCache ?? createParseCache(),
     healthCheckEndpoint: '/health',
     landingPage: false,
     logging: false,
