@@ -5,7 +5,7 @@
  * `{ data: { groupCallTasks: { totalCount, edges: [{ node }] } } }`. No GraphQL parsing,
  * validation, execution, auth, limits, logs or metrics. It is not a product; it bounds what a
  * ratio target can ask of one on this machine.
- * Environment: FLOOR_PORT, HOST, LAAFFIC_BASE_URL, LAAFFIC_API_KEY, LAAFFIC_API_SECRET, LAAFFIC_TIMEZONE.
+ * Environment: REFERENCE_PORT, HOST, LAAFFIC_BASE_URL, LAAFFIC_API_KEY, LAAFFIC_API_SECRET, LAAFFIC_TIMEZONE.
  */
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
@@ -54,4 +54,4 @@ const server = createServer((req, res) => {
     );
   });
 });
-server.listen(Number(env('FLOOR_PORT')), env('HOST'));
+server.listen(Number(env('REFERENCE_PORT')), env('HOST'));

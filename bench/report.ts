@@ -16,11 +16,15 @@ export interface ScenarioResult {
   upstreamCalls: { groupCallTasks: number; recallFlows: number };
   /** Simulator calls for one request on its own (counters reset, one request, counters read). */
   singleRequestCalls: number;
-  /** Highest gateway VmRSS sampled (every 100 ms) during the run; 0 for the baseline. */
+  /**
+   * Highest VmRSS (sampled every 100 ms) during the run of the process serving it: the gateway, or
+   * the reference of scenarios R and Y; 0 for the baseline.
+   */
   gatewayPeakRssBytes: number;
   /**
    * CPU time (user + system, from /proc) each process spent per completed request during the
-   * run: steadier than req/s on a shared machine, and it says where the time goes.
+   * run: steadier than req/s on a shared machine, and it says where the time goes. `gateway` is
+   * the serving process (for scenarios R and Y, the reference).
    */
   cpuMsPerOp: { gateway: number; simulator: number };
 }
@@ -39,7 +43,7 @@ const fixed = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 
 export function scenarioTable(results: ScenarioResult[]): string {
   const head = [
-    '| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | failed bodies | upstream calls/op (steady load) | calls, one request | gateway CPU ms/op | simulator CPU ms/op | gateway peak RSS MB |',
+    '| scenario | req/s | p50 ms | p99 ms | errors | non-2xx | failed bodies | upstream calls/op (steady load) | calls, one request | serving CPU ms/op | simulator CPU ms/op | serving peak RSS MB |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const rows = results.map((r) => {

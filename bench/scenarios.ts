@@ -11,10 +11,10 @@
 import { localTime, TASKS_PATH } from './sim-control';
 
 export interface Scenario {
-  key: 'baseline' | 'floor' | 'tasks' | 'join' | 'node' | 'coalesced';
+  key: 'baseline' | 'floor' | 'yoga' | 'tasks' | 'join' | 'node' | 'coalesced';
   title: string;
-  /** Base URL the requests go to (simulator, the relay floor of bench/relay-floor.ts, or gateway). */
-  target: 'simulator' | 'floor' | 'gateway';
+  /** Where the requests go: simulator, a reference (bench/relay-floor.ts, bench/minimal-yoga.ts), or gateway. */
+  target: 'simulator' | 'floor' | 'yoga' | 'gateway';
   path: string;
   bodies: string[];
   /** Fresh headers for each request (e.g. a signature), merged over the static ones. */
@@ -106,6 +106,15 @@ export function buildScenarios(input: ScenarioInput): Scenario[] {
       bodies: ws.map((w) => gqlBody(TASKS_QUERY, { from: isoAt(w.from, offset), to: isoAt(w.to, offset) })),
       staticHeaders: GRAPHQL_HEADERS,
       verify: (body) => body.includes('"edges":[{'),
+    },
+    {
+      key: 'yoga',
+      title: 'Y. reference: minimal graphql-yoga gateway (bench/minimal-yoga.ts)',
+      target: 'yoga',
+      path: '/graphql',
+      bodies: ws.map((w) => gqlBody(TASKS_QUERY, { from: isoAt(w.from, offset), to: isoAt(w.to, offset) })),
+      staticHeaders: GRAPHQL_HEADERS,
+      verify: noGraphQLErrors,
     },
     {
       key: 'tasks',

@@ -1,0 +1,121 @@
+/**
+ * A second reference for the bench (scenario Y): the minimal graphql-yoga gateway the issue's
+ * calibration speaks of ("a minimal graphql-yoga gateway measured about 0.15 here"), written the
+ * way one usually is: `createSchema` from SDL with plain resolvers, graphql-js execution, yoga's
+ * defaults (its parse/validate cache included), one signed `fetch` per request. Same output as the
+ * gateway for scenario 2's query (ids, cursors, enums, ISO date-times), none of its production
+ * work (no auth, cost limit, deadlines, retries, coalescing, logs or metrics).
+ * Measured in the same run as the simulator, it calibrates the machine: the issue's 0.3 target
+ * was set where such a gateway reached 0.15.
+ * Environment: REFERENCE_PORT, HOST, LAAFFIC_BASE_URL, LAAFFIC_API_KEY, LAAFFIC_API_SECRET, LAAFFIC_TIMEZONE.
+ */
+import { createServer } from 'node:http';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { fromLocal, parseZone, toIsoWithOffset, toLocal } from '../src/upstream/local-time';
+import { authHeaders } from '../src/upstream/sign';
+import { TASKS_PATH } from './sim-control';
+
+const env = (name: string) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`minimal-yoga: ${name} is required`);
+  return v;
+};
+const upstream = env('LAAFFIC_BASE_URL');
+const apiKey = env('LAAFFIC_API_KEY');
+const apiSecret = env('LAAFFIC_API_SECRET');
+const zone = parseZone(env('LAAFFIC_TIMEZONE'));
+
+interface Task {
+  taskId: number;
+  taskName: string;
+  status: number;
+  rate?: string;
+  numCnt: number;
+  callNum: number;
+  success: number;
+  fail: number;
+  createdTime: string;
+  scriptId?: number;
+  taskType?: number;
+}
+
+const STATUS = ['WAITING_TO_SUBMIT', 'CALLING', 'FINISHED', 'SUBMISSION_FAILED', 'CANCELLED', 'PAUSED', 'SUBMITTING'];
+const TYPE: Record<number, string> = { 1: 'IVR', 2: 'AI', 3: 'AI_AGENT' };
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+
+const typeDefs = /* GraphQL */ `
+  scalar DateTime
+  enum GroupCallTaskStatus { WAITING_TO_SUBMIT CALLING FINISHED SUBMISSION_FAILED CANCELLED PAUSED SUBMITTING UNKNOWN }
+  enum GroupCallTaskType { IVR AI AI_AGENT UNKNOWN }
+  input GroupCallTaskFilter { createdFrom: DateTime, createdTo: DateTime }
+  type PageInfo { hasNextPage: Boolean!, hasPreviousPage: Boolean!, startCursor: String, endCursor: String }
+  type GroupCallTask {
+    id: ID!
+    taskId: Int!
+    name: String!
+    status: GroupCallTaskStatus!
+    type: GroupCallTaskType
+    rate: String
+    callProgress: Float!
+    numberCount: Int!
+    calledCount: Int!
+    successCount: Int!
+    failCount: Int!
+    createdAt: DateTime!
+    scriptId: Int
+  }
+  type GroupCallTaskEdge { cursor: String!, node: GroupCallTask! }
+  type GroupCallTaskConnection { totalCount: Int!, pageInfo: PageInfo!, edges: [GroupCallTaskEdge!]! }
+  type Query { groupCallTasks(first: Int, filter: GroupCallTaskFilter): GroupCallTaskConnection! }
+`;
+
+const resolvers = {
+  Query: {
+    async groupCallTasks(_: unknown, args: { first?: number; filter?: { createdFrom?: string; createdTo?: string } }) {
+      const size = args.first ?? 20;
+      const to = args.filter?.createdTo ? Date.parse(args.filter.createdTo) : Date.now();
+      const from = args.filter?.createdFrom ? Date.parse(args.filter.createdFrom) : to - 30 * 86_400_000;
+      const res = await fetch(upstream + TASKS_PATH, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json;charset=UTF-8', ...authHeaders(apiKey, apiSecret) },
+        body: JSON.stringify({ current: 1, size, params: { strTime: toLocal(from, zone), endTime: toLocal(to, zone) } }),
+      });
+      const envelope = (await res.json()) as { code?: number | string; status?: number | string; data?: { total: number; records: Task[] } };
+      if (Number(envelope.code ?? envelope.status) !== 0 || !envelope.data) throw new Error('upstream error');
+      const { total, records } = envelope.data;
+      const edges = records.map((node, i) => ({ cursor: b64(`o:${i}`), node }));
+      return {
+        totalCount: total,
+        edges,
+        pageInfo: {
+          hasNextPage: total > records.length,
+          hasPreviousPage: false,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+  },
+  GroupCallTask: {
+    id: (t: Task) => b64(`GroupCallTask:${t.taskId}`),
+    name: (t: Task) => t.taskName,
+    status: (t: Task) => STATUS[t.status] ?? 'UNKNOWN',
+    type: (t: Task) => (t.taskType === undefined ? null : (TYPE[t.taskType] ?? 'UNKNOWN')),
+    callProgress: (t: Task) => (t.numCnt === 0 ? 0 : t.callNum / t.numCnt),
+    numberCount: (t: Task) => t.numCnt,
+    calledCount: (t: Task) => t.callNum,
+    successCount: (t: Task) => t.success,
+    failCount: (t: Task) => t.fail,
+    createdAt: (t: Task) => toIsoWithOffset(fromLocal(t.createdTime, zone), zone),
+  },
+};
+
+const yoga = createYoga({ schema: createSchema({ typeDefs, resolvers }), logging: 'warn' });
+const server = createServer((req, res) => {
+  if (req.url === '/health') {
+    res.end('ok');
+    return;
+  }
+  void yoga(req, res);
+});
+server.listen(Number(env('REFERENCE_PORT')), env('HOST'));
