@@ -130,6 +130,12 @@ export async function resolveConnection<T>(
     if (last !== undefined) start = Math.max(start, end - last);
   }
 
+  const fetchRange = async (from: number, to: number): Promise<{ records: T[]; total: number }> => {
+    const plan = planPages(from, to - from);
+    const pages = await Promise.all(plan.calls.map((c) => fetchPage(c.current, c.size, window).then(remember)));
+    return { records: sliceWindow(plan, pages.map((p) => p.records), to - from), total: pages[0]!.total };
+  };
+
   let records: T[];
   let total: number | undefined = totals.get(totalKey);
   if (end <= start) {
@@ -138,10 +144,14 @@ export async function resolveConnection<T>(
   } else if (probe && end <= MAX_PAGE_SIZE) {
     records = probe.slice(start, end);
   } else {
-    const plan = planPages(start, end - start);
-    const pages = await Promise.all(plan.calls.map((c) => fetchPage(c.current, c.size, window).then(remember)));
-    records = sliceWindow(plan, pages.map((p) => p.records), end - start);
-    total = pages[0]!.total;
+    ({ records, total } = await fetchRange(start, end));
+    // The list shrank below a `before` cursor (records gone since it was handed out): page back
+    // from the new end, rather than answer an empty page whose hasPreviousPage leads nowhere.
+    if (before && last !== undefined && first === undefined && end > total && records.length < end - start) {
+      end = Math.max(lo, total);
+      start = Math.max(lo, end - last);
+      records = end > start ? (await fetchRange(start, end)).records : [];
+    }
   }
   total ??= totals.get(totalKey) ?? 0;
 

@@ -191,6 +191,26 @@ describe('backward: last / before', () => {
     expect(c.totalCount).toBe(30);
   });
 
+  it('a before cursor past the end of a list that shrank: the last records, with a way back', async () => {
+    const l = list(12); // the cursor came from a list of 30; 18 records have gone since
+    const c = await page(l, { last: 4, before: cursorAt(25) });
+    expect(c.nodes).toEqual(['r8', 'r9', 'r10', 'r11']);
+    expect(c.offsets).toEqual([8, 9, 10, 11]);
+    expect(c.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(c.pageInfo.startCursor).not.toBeNull();
+    // And paging back from there reaches the start.
+    const back = await page(l, { last: 8, before: c.pageInfo.startCursor });
+    expect(back.nodes).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
+    expect(back.pageInfo.hasPreviousPage).toBe(false);
+  });
+
+  it('a before cursor past the end of a list that is now empty: an empty page, no previous page', async () => {
+    const l = list(0);
+    const c = await page(l, { last: 4, before: cursorAt(25) });
+    expect(c.nodes).toEqual([]);
+    expect(c.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
+  });
+
   it('last with after and no before: the tail after the cursor', async () => {
     const l = list(30);
     expect((await page(l, { last: 5, after: cursorAt(27) })).nodes).toEqual(['r28', 'r29']);
