@@ -9,6 +9,7 @@ import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql'
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { documentWeight } from './document-weight';
 
 export interface PreparedOperation {
   document: DocumentNode;
@@ -22,6 +23,8 @@ export interface PreparedOperation {
 export interface PreparedOperations {
   get(query: string, operationName: string | null): PreparedOperation | undefined;
   readonly size: number;
+  /** Estimated heap the kept entries hold (bytes). */
+  readonly bytes: number;
   /** Registers accepted operations (add to yoga's plugins). */
   plugin: Plugin;
 }
@@ -29,36 +32,46 @@ export interface PreparedOperations {
 export interface PreparedLimits {
   /** Distinct texts kept. */
   maxTexts: number;
-  /** Total characters of the texts kept (their documents are of the same order). */
-  maxChars: number;
+  /** Estimated heap (bytes) of the texts, documents and compilations kept (document-weight.ts). */
+  maxBytes: number;
 }
 
-export const DEFAULT_PREPARED_LIMITS: PreparedLimits = { maxTexts: 500, maxChars: 2_000_000 };
+export const DEFAULT_PREPARED_LIMITS: PreparedLimits = { maxTexts: 500, maxBytes: 24 * 1024 * 1024 };
 
 export function createPreparedOperations(schema: GraphQLSchema, limits: PreparedLimits = DEFAULT_PREPARED_LIMITS): PreparedOperations {
   // Keyed by the text itself, then by the operation name (null = none sent): no composite string
-  // key, so no name/text pair can collide with another. Bounded in count and in characters:
-  // clients can send any number of distinct texts up to the body limit; the hot ones stay.
+  // key, so no name/text pair can collide with another. Bounded in count and in the heap the
+  // entries hold: clients can send any number of distinct texts up to the body and token
+  // limits; the hot ones stay. Each name of a text is one more compilation of its document.
   const cache = new LRUCache<string, Map<string | null, PreparedOperation>>({
     max: limits.maxTexts,
-    maxSize: limits.maxChars,
-    sizeCalculation: (_value, query) => Math.max(1, query.length),
+    maxSize: limits.maxBytes,
+    sizeCalculation: (byName, query) => {
+      const first = byName.values().next().value as PreparedOperation | undefined;
+      return first ? documentWeight(query, first.document, byName.size) : Math.max(1, 2 * query.length);
+    },
   });
   const prepare = (document: DocumentNode, query: string, operationName: string | null) => {
-    if (query.length > limits.maxChars / 10) return; // a huge text is rare: not worth a tenth of the room
-    let byName = cache.get(query);
-    if (byName?.has(operationName)) return;
+    const known = cache.get(query);
+    if (known?.has(operationName)) return;
+    // A huge entry is rare: not worth a tenth of the room.
+    if (documentWeight(query, document, (known?.size ?? 0) + 1) > limits.maxBytes / 10) return;
     const operation = getOperationAST(document, operationName);
     if (operation?.operation !== 'query') return;
     const compiled = compileQuery(schema, document, operationName ?? undefined);
     if (!isCompiledQuery(compiled)) return;
-    if (!byName) cache.set(query, (byName = new Map()));
+    // A fresh map each time, set again: the cache weighs an entry when it is set.
+    const byName = new Map(known);
     byName.set(operationName, { document, operationName, documentOperationName: operation.name?.value ?? null, compiled });
+    cache.set(query, byName);
   };
   return {
     get: (query, operationName) => cache.get(query)?.get(operationName),
     get size() {
       return cache.size;
+    },
+    get bytes() {
+      return cache.calculatedSize;
     },
     plugin: {
       onExecute({ args }) {

@@ -5,6 +5,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema';
+import { documentWeight } from '../../src/plugins/document-weight';
 import { createPreparedOperations } from '../../src/plugins/prepared-operations';
 
 /** What yoga's onExecute hands the plugin for one accepted request. */
@@ -36,17 +37,41 @@ describe('prepared operations', () => {
     expect(p.get(two, null)).toBeUndefined();
   });
 
-  it('is bounded in texts and in characters; a huge text is not kept at all', () => {
-    const p = createPreparedOperations(schema, { maxTexts: 5, maxChars: 2_000 });
+  it('is bounded in texts and in estimated heap; a huge entry is not kept at all', () => {
+    const p = createPreparedOperations(schema, { maxTexts: 5, maxBytes: 10_000_000 });
     for (let i = 0; i < 20; i++) accept(p, Q(`Op${i}`));
     expect(p.size).toBe(5);
     expect(p.get(Q('Op19'), null)).toBeDefined();
     expect(p.get(Q('Op0'), null)).toBeUndefined();
-    const big = Q('Big', ` # ${'x'.repeat(300)}`);
-    accept(p, big);
-    expect(p.get(big, null)).toBeUndefined();
-    const p2 = createPreparedOperations(schema, { maxTexts: 100, maxChars: 2_000 });
-    for (let i = 0; i < 40; i++) accept(p2, Q(`Op${i}`, ` # ${'y'.repeat(150)}`));
-    expect(p2.size).toBeLessThanOrEqual(2_000 / 190);
+
+    const unit = documentWeight(Q('Op10'), parse(Q('Op10')), 1);
+    const p2 = createPreparedOperations(schema, { maxTexts: 100, maxBytes: unit * 20 });
+    for (let i = 10; i < 60; i++) accept(p2, Q(`Op${i}`));
+    expect(p2.size).toBe(20);
+    expect(p2.bytes).toBe(unit * 20);
+    expect(p2.get(Q('Op59'), null)).toBeDefined();
+
+    // Weighed by tokens, not characters: a token-dense text is heavy, a comment-padded one of the same length is not.
+    const dense = `query Dense { groupCallTasks(first: 1) { edges { node { ${'id '.repeat(300)}} } } }`;
+    const padded = Q('Padded', ` # ${'x'.repeat(dense.length - Q('Padded').length - 3)}`);
+    expect(padded.length).toBe(dense.length);
+    const p3 = createPreparedOperations(schema, { maxTexts: 100, maxBytes: 2_000_000 });
+    accept(p3, dense);
+    accept(p3, padded);
+    expect(p3.get(dense, null)).toBeUndefined();
+    expect(p3.get(padded, null)).toBeDefined();
+  });
+
+  it('weighs every compilation of a text: each operation name asked for adds one', () => {
+    const p = createPreparedOperations(schema);
+    const two = `${Q('A')} ${Q('B')}`;
+    accept(p, two, 'A');
+    const one = p.bytes;
+    accept(p, two, 'B');
+    expect(p.size).toBe(1);
+    expect(p.get(two, 'A')).toBeDefined();
+    expect(p.get(two, 'B')).toBeDefined();
+    expect(p.bytes).toBe(documentWeight(two, parse(two), 2));
+    expect(p.bytes).toBeGreaterThan(one);
   });
 });
