@@ -120,8 +120,13 @@ export async function resolveConnection<T>(
 
   let start: number;
   let end: number;
-  if (last !== undefined && first === undefined) {
+  const backward = last !== undefined && first === undefined;
+  if (backward) {
     end = hi!;
+    // A `before` past the end of the list as this request already knows it (it shrank since the
+    // cursor was handed out): page back from the end rather than fetch records that are gone.
+    const known = totals.get(totalKey);
+    if (known !== undefined && end > known) end = Math.max(lo, known);
     start = Math.max(lo, end - last);
   } else {
     const size = first ?? DEFAULT_PAGE_SIZE;
@@ -145,12 +150,13 @@ export async function resolveConnection<T>(
     records = probe.slice(start, end);
   } else {
     ({ records, total } = await fetchRange(start, end));
-    // The list shrank below a `before` cursor (records gone since it was handed out): page back
-    // from the new end, rather than answer an empty page whose hasPreviousPage leads nowhere.
-    if (before && last !== undefined && first === undefined && end > total && records.length < end - start) {
+    // The same, learnt from this answer: page back from the new end (up to two more calls), rather
+    // than answer an empty page whose hasPreviousPage leads nowhere.
+    if (before && backward && end > total && records.length < end - start) {
       end = Math.max(lo, total);
-      start = Math.max(lo, end - last);
-      records = end > start ? (await fetchRange(start, end)).records : [];
+      start = Math.max(lo, end - last!);
+      if (end > start) ({ records, total } = await fetchRange(start, end));
+      else records = [];
     }
   }
   total ??= totals.get(totalKey) ?? 0;

@@ -198,10 +198,31 @@ describe('backward: last / before', () => {
     expect(c.offsets).toEqual([8, 9, 10, 11]);
     expect(c.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     expect(c.pageInfo.startCursor).not.toBeNull();
+    expect(c.totalCount).toBe(12);
+    // One call finds the records gone (and the new total), one fetches the new last records.
+    expect(l.calls).toHaveLength(2);
     // And paging back from there reaches the start.
     const back = await page(l, { last: 8, before: c.pageInfo.startCursor });
     expect(back.nodes).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7']);
     expect(back.pageInfo.hasPreviousPage).toBe(false);
+  });
+
+  it('a before cursor past the end, wide pages: at most two calls to find out, two to page back', async () => {
+    const l = list(150);
+    const c = await page(l, { last: 100, before: cursorAt(251) });
+    expect(c.offsets).toEqual(Array.from({ length: 100 }, (_, i) => 50 + i));
+    expect(c.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect(l.calls.length).toBeLessThanOrEqual(4);
+  });
+
+  it('a before cursor past the end of a list whose total the request already knows: no wasted call', async () => {
+    const l = list(12);
+    const totals = new Map<string, number>();
+    await page(l, { first: 5 }, totals);
+    l.calls.length = 0;
+    const c = await page(l, { last: 4, before: cursorAt(25) }, totals);
+    expect(c.nodes).toEqual(['r8', 'r9', 'r10', 'r11']);
+    expect(l.calls).toHaveLength(1);
   });
 
   it('a before cursor past the end of a list that is now empty: an empty page, no previous page', async () => {
@@ -209,6 +230,7 @@ describe('backward: last / before', () => {
     const c = await page(l, { last: 4, before: cursorAt(25) });
     expect(c.nodes).toEqual([]);
     expect(c.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
+    expect(l.calls).toHaveLength(1);
   });
 
   it('last with after and no before: the tail after the cursor', async () => {
