@@ -283,6 +283,17 @@ async function main(): Promise<number> {
       single.set(s.key, c);
     }
     const joinSingle = single.get('join');
+    // Scenario Y must answer what the gateway answers, byte for byte, or the comparison is moot.
+    let yogaIdentical: boolean | undefined;
+    const yogaScenario = scenarios.find((s) => s.key === 'yoga');
+    const tasksScenario = scenarios.find((s) => s.key === 'tasks');
+    if (yogaScenario && tasksScenario) {
+      const answer = async (s: Scenario) =>
+        (await fetch(urlOf(s) + s.path, { method: 'POST', headers: s.staticHeaders, body: tasksScenario.bodies[0]! })).text();
+      const [ours, theirs] = [await answer(tasksScenario), await answer(yogaScenario)];
+      yogaIdentical = ours === theirs;
+      if (!yogaIdentical) console.warn(`scenario Y answers differently from the gateway:\n  gateway ${ours.slice(0, 200)}\n  Y       ${theirs.slice(0, 200)}`);
+    }
     // 50 node lookups one after another: no coalescing can hide or add a call.
     const nodeLookups = nodeIds.length;
     const nodeSeq = await counted(sim, async () => {
@@ -424,7 +435,8 @@ async function main(): Promise<number> {
       yogaRatio === undefined
         ? ''
         : `Reference: a minimal graphql-yoga gateway reaches ${fixed(yogaRatio, 3)} of the simulator (the issue measured ~${YOGA_CALIBRATION} ` +
-          `where it set the 0.3 target); the gateway does ${overYoga === undefined ? 'n/a' : fixed(overYoga, 2)}× its throughput.`,
+          `where it set the 0.3 target); the gateway does ${overYoga === undefined ? 'n/a' : fixed(overYoga, 2)}× its throughput` +
+          (yogaIdentical === undefined ? '.' : yogaIdentical ? ' (their answers are byte-identical).' : ' (WARNING: their answers differ).'),
       `Gateway peak RSS: ${mb(gatewayHwm)} MB.`,
       '',
       targetTable(targets),
@@ -445,6 +457,7 @@ async function main(): Promise<number> {
       floorRatio: floorRatio ?? null,
       gatewayShareOfFloor: ofFloor ?? null,
       minimalYogaRatio: yogaRatio ?? null,
+      minimalYogaAnswerIdentical: yogaIdentical ?? null,
       gatewayOverMinimalYoga: overYoga ?? null,
       join: joinSingle
         ? { singleRequestCalls: { ...joinSingle, total: totalCalls(joinSingle) }, naiveCalls: NAIVE_JOIN_CALLS }
