@@ -11,7 +11,7 @@ import { unwrapEnvelope } from './envelope';
 import { UpstreamError, type UpstreamErrorCode } from './errors';
 import { postText } from './post-text';
 import { decideRetry, type RetryState } from './retry';
-import { authHeaders } from './sign';
+import { createSigner } from './sign';
 
 export interface UpstreamClientOptions {
   baseUrl: string;
@@ -78,6 +78,7 @@ export class UpstreamClient {
   private readonly listeners = new Set<(event: UpstreamEvent) => void>();
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly sign: (nowMs: number) => Readonly<Record<string, string>>;
 
   constructor(private readonly opts: UpstreamClientOptions) {
     const url = new URL(opts.baseUrl);
@@ -92,6 +93,7 @@ export class UpstreamClient {
     this.limit = pLimit(opts.concurrency);
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
+    this.sign = createSigner(opts.apiKey, opts.apiSecret);
   }
 
   /** Subscribes to attempts, retries and coalescing (metrics and logs); returns an unsubscribe. */
@@ -206,7 +208,7 @@ export class UpstreamClient {
           path: this.prefix + path,
           headers: {
             'content-type': 'application/json;charset=UTF-8',
-            ...authHeaders(this.opts.apiKey, this.opts.apiSecret, this.now()),
+            ...this.sign(this.now()),
           },
           body: json,
         },

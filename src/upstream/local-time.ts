@@ -56,14 +56,21 @@ export function offsetMinutesAt(epochMs: number, zone: Zone): number {
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+// Every date-time of every record is formatted: the two-digit case without padStart.
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/** The instant shifted by `offsetMinutes`, formatted `YYYY-MM-DD{sep}HH:mm:ss` (seconds truncated). */
+function formatShifted(epochMs: number, offsetMinutes: number, sep: string): string {
+  const shifted = new Date(Math.floor(epochMs / 1000) * 1000 + offsetMinutes * 60000);
+  return (
+    `${pad(shifted.getUTCFullYear(), 4)}-${pad2(shifted.getUTCMonth() + 1)}-${pad2(shifted.getUTCDate())}${sep}` +
+    `${pad2(shifted.getUTCHours())}:${pad2(shifted.getUTCMinutes())}:${pad2(shifted.getUTCSeconds())}`
+  );
+}
 
 /** Formats an instant as the upstream's local date-time (seconds precision, truncated). */
 export function toLocal(epochMs: number, zone: Zone): string {
-  const shifted = new Date(Math.floor(epochMs / 1000) * 1000 + offsetMinutesAt(epochMs, zone) * 60000);
-  return (
-    `${pad(shifted.getUTCFullYear(), 4)}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())} ` +
-    `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`
-  );
+  return formatShifted(epochMs, offsetMinutesAt(epochMs, zone), ' ');
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -131,6 +138,8 @@ export function fromLocal(local: string, zone: Zone): number {
 
 /** ISO-8601 with the zone's offset, e.g. `2024-06-04T14:49:36+08:00`. */
 export function toIsoWithOffset(epochMs: number, zone: Zone): string {
+  // A fixed offset's name is already its canonical `±HH:MM` (parseZone).
+  if (zone.kind === 'offset') return formatShifted(epochMs, zone.offsetMinutes, 'T') + zone.name;
   const off = offsetMinutesAt(epochMs, zone);
   const sign = off < 0 ? '-' : '+';
   const abs = Math.abs(off);

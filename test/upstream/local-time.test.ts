@@ -200,6 +200,8 @@ describe('round trips (properties)', () => {
         expect(local).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
         expect(fromLocal(local, zone)).toBe(s * 1000);
         expect(Date.parse(toIsoWithOffset(s * 1000 + ms, zone))).toBe(s * 1000);
+        // The fixed-offset shortcut spells exactly what the local time and the offset say.
+        expect(toIsoWithOffset(s * 1000 + ms, zone)).toBe(`${local.replace(' ', 'T')}${offsetSpec(off)}`);
       }),
       { numRuns: 500 },
     );

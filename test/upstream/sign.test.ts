@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { authHeaders, sign } from '../../src/upstream/sign';
+import { authHeaders, createSigner, sign } from '../../src/upstream/sign';
 
 const KEY = 'bDqJFiq9';
 const SECRET = '7bz1lzh9';
@@ -50,5 +50,27 @@ describe('authHeaders', () => {
   it('never puts the secret in a header', () => {
     const h = authHeaders(KEY, SECRET, 1630468800_000);
     for (const v of Object.values(h)) expect(v).not.toContain(SECRET);
+  });
+});
+
+describe('createSigner', () => {
+  it('signs like authHeaders, once per second: the same headers within a second, fresh ones the next', () => {
+    const signer = createSigner(KEY, SECRET);
+    const a = signer(1630468800_000);
+    expect(a).toEqual(authHeaders(KEY, SECRET, 1630468800_000));
+    expect(a.Sign).toBe(VECTOR);
+    expect(signer(1630468800_999)).toBe(a);
+    const b = signer(1630468801_000);
+    expect(b).toEqual(authHeaders(KEY, SECRET, 1630468801_000));
+    expect(b).not.toBe(a);
+    // A clock that steps back signs for the second it reports, never a remembered later one.
+    expect(signer(1630468800_100)).toEqual(a);
+  });
+
+  it('hands out headers nobody can change', () => {
+    const h = createSigner(KEY, SECRET)(1630468800_000) as Record<string, string>;
+    expect(() => {
+      h.Sign = 'x';
+    }).toThrow(TypeError);
   });
 });
