@@ -20,8 +20,13 @@ import { useCostLimit, type createCostMeter } from './plugins/cost-limit';
 import { createParseCache, type ParseCache } from './plugins/parse-cache';
 import { usePersistedOperationsAllowList } from './plugins/persisted-operations';
 import { useRequestLog } from './plugins/request-log';
+import { useKnownRoutes } from './plugins/routes';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
+export const HEALTH_ENDPOINT = '/health';
+export const READINESS_ENDPOINT = '/readiness';
+/** Served by the Prometheus plugin (src/plugins/metrics.ts). */
+export const METRICS_ENDPOINT = '/metrics';
 
 /** GraphiQL's first query: recall flows joined to their parent tasks. */
 export const DEFAULT_QUERY = /* GraphQL */ `# Recall flows with their parent tasks, joined in one query.
@@ -117,13 +122,14 @@ export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayCon
 
 export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   const o: YogaOptions = { ...DEFAULT_YOGA_OPTIONS, ...deps.options };
-  const plugins: Plugin[] = [];
-  // Authentication first: an unauthenticated request is answered before anything else runs.
-  if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_ENDPOINT, protect: ['/metrics'] }));
+  // Unknown paths first (404), then authentication: an unauthenticated request is answered before
+  // anything else runs. /health and /readiness stay open for probes.
+  const plugins: Plugin[] = [useKnownRoutes([GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, READINESS_ENDPOINT, METRICS_ENDPOINT])];
+  if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_ENDPOINT, open: [HEALTH_ENDPOINT, READINESS_ENDPOINT] }));
   plugins.push(useRequestLog(deps.log, GRAPHQL_ENDPOINT) as Plugin, useContextDisposal());
   plugins.push(...(o.plugins ?? []));
   plugins.push(
-    useReadinessCheck({ endpoint: '/readiness', check: async () => (o.readiness ? o.readiness() : true) }),
+    useReadinessCheck({ endpoint: READINESS_ENDPOINT, check: async () => (o.readiness ? o.readiness() : true) }),
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
     EnvelopArmorPlugin({
       maxDepth: { n: o.limits.depth, ignoreIntrospection: true },
@@ -147,7 +153,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     parserAndValidationCache: o.parseCache ?? createParseCache(),
-    healthCheckEndpoint: '/health',
+    healthCheckEndpoint: HEALTH_ENDPOINT,
     landingPage: false,
     logging: false,
     graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY } : false,

@@ -26,12 +26,13 @@ export function createBearerCheck(tokens: string[]): BearerCheck {
   };
 }
 
-export function useBearerAuth(options: { tokens: string[]; endpoint: string; protect?: string[] }): Plugin {
+/** Every path needs a token except the `open` ones (probes): a route added later is protected by default. */
+export function useBearerAuth(options: { tokens: string[]; endpoint: string; open: string[] }): Plugin {
   const check = createBearerCheck(options.tokens);
-  const protectedPaths = new Set([options.endpoint, ...(options.protect ?? [])]);
+  const openPaths = new Set(options.open);
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
-      if (!protectedPaths.has(url.pathname)) return;
+      if (openPaths.has(url.pathname)) return;
       const graphiqlPage =
         url.pathname === options.endpoint && request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
       if (graphiqlPage) return;

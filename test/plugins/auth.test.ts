@@ -103,3 +103,27 @@ describe('bearer token authentication', () => {
     }
   });
 });
+
+describe('paths yoga would also serve GraphQL on', () => {
+  // yoga alone answers GraphQL on any path ending in its endpoint; only /graphql is a route here.
+  it.each(['/graphql/', '//graphql', '/x/graphql', '/health/graphql', '/readiness/graphql', '/metrics/graphql', '/?a=/graphql'])(
+    '%s is 404 NOT_FOUND, with or without a token, and makes no upstream call',
+    async (path) => {
+      const target = `${stack.gateway.url}${path}`;
+      for (const headers of [{}, { authorization: `Bearer ${TOKEN_A}` }]) {
+        const res = await postGraphQL(target, { query: QUERY }, headers);
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(404);
+        expect(res.json.errors[0].extensions.code).toBe('NOT_FOUND');
+        expect(res.json.data).toBeUndefined();
+      }
+      expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
+    },
+  );
+
+  it('an unknown GET path is 404 too; the probes stay open, /metrics does not', async () => {
+    expect((await getUrl(`${stack.gateway.url}/nope`)).status).toBe(404);
+    expect((await getUrl(`${stack.gateway.url}/health`)).status).toBe(200);
+    expect((await getUrl(`${stack.gateway.url}/metrics`)).status).toBe(401);
+    expect((await getUrl(`${stack.gateway.url}/metrics`, { authorization: `Bearer ${TOKEN_B}` })).status).toBe(200);
+  });
+});
