@@ -7,6 +7,7 @@ import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams 
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UpstreamClient } from '../upstream';
+import { maskError } from '../graphql/errors';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -29,12 +30,14 @@ export interface ObservedOperation {
   executionSeconds: number;
   /** Seconds from the request's arrival to the response. */
   httpSeconds: number;
-  errors: ReadonlyArray<{ path?: ReadonlyArray<string | number> }>;
+  /** The response's errors (masked). */
+  errors: readonly unknown[];
 }
 
 /** Distinct operation names kept as label values; later new names share OTHER_OPERATIONS. */
 export const MAX_OPERATION_LABELS = 100;
 export const OTHER_OPERATIONS = '__other__';
+export const MAX_OPERATION_LABEL_LENGTH = 100;
 
 /**
  * Operation names are chosen by clients, so as label values they would let any client add
@@ -45,10 +48,21 @@ export function operationLabeler(max = MAX_OPERATION_LABELS): (name: string) => 
   const seen = new Set<string>();
   return (name) => {
     if (seen.has(name)) return name;
-    if (seen.size >= max) return OTHER_OPERATIONS;
+    // A long name costs its length in every series and every scrape: it is nobody's dashboard label.
+    if (seen.size >= max || name.length > MAX_OPERATION_LABEL_LENGTH) return OTHER_OPERATIONS;
     seen.add(name);
     return name;
   };
+}
+
+/**
+ * An error's code as a label, as the client sees it (masked: yoga's plugin sees errors before
+ * masking, the fast lane after, and both must count alike). The codes are a short fixed list.
+ */
+function errorCodeLabel(error: unknown): string {
+  if (error === undefined) return 'UNKNOWN';
+  const code = maskError(error).extensions.code;
+  return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'UNKNOWN';
 }
 
 export function createMetrics(client: UpstreamClient, endpointNames: Record<string, string>): GatewayMetrics {
@@ -131,12 +145,14 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
         counter: {
           name: 'graphql_envelop_error_result',
           help: 'Counts the amount of errors reported from all phases',
-          labelNames: ['operationType', 'operationName', 'path', 'phase'],
+          // The plugin's `path` label is replaced by the error code: a path starts with a
+          // client-chosen alias, so it would let any client add series without bound.
+          labelNames: ['operationType', 'operationName', 'code', 'phase'],
         },
         fillLabelsFn: (p) => ({
           ...opLabels(p),
           phase: p.errorPhase ?? 'unknown',
-          ...(p.error?.path ? { path: p.error.path.join('.') } : {}),
+          code: errorCodeLabel(p.error),
         }),
         phases: ['parse', 'validate', 'context', 'execute', 'subscribe'],
       }),
@@ -173,7 +189,7 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
     metric<Histogram>('graphql_envelop_request_duration')?.observe(labels, o.executionSeconds);
     const errors = metric<Counter>('graphql_envelop_error_result');
     for (const e of o.errors) {
-      errors?.inc(e.path ? { ...labels, phase: 'execute', path: e.path.join('.') } : { ...labels, phase: 'execute' });
+      errors?.inc({ ...labels, phase: 'execute', code: errorCodeLabel(e) });
     }
     metric<Histogram>('graphql_yoga_http_duration')?.observe(
       { operationName: operation(o.documentOperationName), operationType: o.operationType, method: o.method, statusCode: o.status },

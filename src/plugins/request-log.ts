@@ -35,6 +35,8 @@ export interface RequestLogLine {
   codes: Iterable<string>;
 }
 
+const MAX_LOGGED_NAME = 200;
+
 /** Writes the one log line of a GraphQL request (yoga's path and the fast lane share it). */
 export function logGraphQLRequest(log: Logger, line: RequestLogLine): void {
   if (!log.isLevelEnabled('info')) return;
@@ -42,7 +44,8 @@ export function logGraphQLRequest(log: Logger, line: RequestLogLine): void {
   log.info(
     {
       requestId: line.requestId,
-      operationName: line.operationName,
+      // Client-chosen and up to the body limit long: a log line keeps the first 200 characters.
+      operationName: line.operationName !== null && line.operationName.length > MAX_LOGGED_NAME ? `${line.operationName.slice(0, MAX_LOGGED_NAME)}…` : line.operationName,
       durationMs: Math.round((performance.now() - line.start) * 10) / 10,
       upstreamCalls: line.upstreamCalls,
       status: line.status,

@@ -110,7 +110,7 @@ describe('paths yoga would also serve GraphQL on', () => {
     '%s is 404 NOT_FOUND, with or without a token, and makes no upstream call',
     async (path) => {
       const target = `${stack.gateway.url}${path}`;
-      for (const headers of [{}, { authorization: `Bearer ${TOKEN_A}` }]) {
+      for (const headers of [{}, { authorization: `Bearer ${TOKEN_A}` }] as Array<Record<string, string>>) {
         const res = await postGraphQL(target, { query: QUERY }, headers);
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(404);
         expect(res.json.errors[0].extensions.code).toBe('NOT_FOUND');

@@ -143,6 +143,34 @@ describe('/metrics', () => {
     expect(errors(samples) - errors(before)).toBeGreaterThanOrEqual(1);
     const bad = (s: Sample[]) => sum(s, 'laaffic_upstream_calls_total', { endpoint: 'groupCallTasks', outcome: 'UPSTREAM_BAD_REQUEST' });
     expect(bad(samples) - bad(before)).toBe(1);
+    // By the code the client saw, not by the error's path.
+    const coded = (s: Sample[]) => sum(s, 'graphql_envelop_error_result', { operationName: 'Broken', code: 'UPSTREAM_BAD_REQUEST' });
+    expect(coded(samples) - coded(before)).toBe(1);
+    expect(samples.filter((x) => x.name === 'graphql_envelop_error_result' && 'path' in x.labels)).toEqual([]);
+  });
+
+  it('keeps error series bounded: client-chosen aliases in error paths never become labels', async () => {
+    const before = (await scrape()).samples.filter((x) => x.name === 'graphql_envelop_error_result').length;
+    for (let i = 0; i < 40; i++) {
+      // first: 0 is refused per field (BAD_USER_INPUT), at a path that starts with the alias.
+      for (let n = 0; n < 2; n++) {
+        const res = await stack.gql(`query Aliased { alias${i}: groupCallTasks(first: 0) { totalCount } }`);
+        expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      }
+    }
+    const series = (await scrape()).samples.filter((x) => x.name === 'graphql_envelop_error_result');
+    expect(series.length - before).toBeLessThanOrEqual(1);
+    expect(sum(series, 'graphql_envelop_error_result', { operationName: 'Aliased', code: 'BAD_USER_INPUT' })).toBe(80);
+  });
+
+  it('keeps long operation names out of labels and log lines', async () => {
+    const long = `Op${'x'.repeat(5_000)}`;
+    for (let n = 0; n < 2; n++) expect((await stack.gql(`query ${long} { __typename }`)).status).toBe(200);
+    const { text } = await scrape();
+    expect(text).not.toContain('x'.repeat(200));
+    const lines = stack.logs.filter((l) => l.includes('Opxxxx'));
+    expect(lines.length).toBe(2);
+    for (const l of lines) expect(l.length).toBeLessThan(600);
   });
 
   it('keeps label values bounded: a GET query string (variables included) never becomes a label', async () => {
@@ -164,6 +192,7 @@ describe('/metrics', () => {
   it('keeps operation names bounded: past the first 100 distinct names, new ones share one series', async () => {
     // Each name twice: the second request of a text goes through the fast lane, which must
     // label the same way yoga's plugin does.
+    const otherBefore = sum((await scrape()).samples, 'graphql_envelop_request', { operationName: OTHER_OPERATIONS });
     for (let i = 0; i < 130; i++) {
       for (let n = 0; n < 2; n++) {
         const res = await stack.gql(`query Spam${i} { __typename }`);
@@ -177,7 +206,7 @@ describe('/metrics', () => {
     const counted = (name: string) => sum(samples, 'graphql_envelop_request', { operationName: name });
     const spam = [...names].filter((n) => n?.startsWith('Spam')).reduce((acc, n) => acc + counted(n!), 0);
     // Every request is still counted, under its own name or under the shared one.
-    expect(spam + counted(OTHER_OPERATIONS)).toBe(260);
+    expect(spam + counted(OTHER_OPERATIONS) - otherBefore).toBe(260);
     for (const metric of ['graphql_envelop_request_duration_count', 'graphql_yoga_http_duration_count']) {
       expect(new Set(samples.filter((s) => s.name === metric).map((s) => s.labels.operationName)).size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 1);
     }
