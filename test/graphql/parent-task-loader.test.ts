@@ -146,7 +146,7 @@ describe('GroupCallTask.recallFlows', () => {
       `query($t: GroupCallTaskFilter) { groupCallTasks(first: 100, filter: $t) { edges { node { taskId recallFlows(first: 10) { totalCount edges { node { keyId taskId } } } } } } }`,
       { t: { createdFrom: iso(from), createdTo: iso(to) } },
     );
-    expect(res.errors).toBeUndefined();
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     const got = res.data.groupCallTasks.edges.map((e: any) => e.node);
     expect(got.map((t: any) => t.taskId)).toEqual(page.map((t) => t.taskId));
     for (const t of got) {

@@ -108,6 +108,18 @@ describe('cost limit', () => {
     expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
   });
 
+  it('prices each node id as an upstream call: 300 forged ids are refused before any call, 100 pass', async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`GroupCallTask:${9_000_000 + i}.${1_790_000_000 + 7 * i}`).toString('base64url'));
+    const query = 'query Lookup($ids: [ID!]!) { nodes(ids: $ids) { id } }';
+    const refused = await postGraphQL(url, { query, variables: { ids: ids(300) } });
+    expect(refused.json.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+    expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
+    const allowed = await postGraphQL(url, { query, variables: { ids: ids(100) } });
+    expect(allowed.json.errors).toBeUndefined();
+    expect(allowed.json.data.nodes).toHaveLength(100);
+    expect(stack.calls().tasks).toBe(100);
+  });
+
   it('counts page sizes given in variables', async () => {
     const res = await postGraphQL(url, {
       query: 'query($n: Int) { groupCallTasks(first: $n) { edges { node { recallFlows(first: $n) { edges { node { keyId } } } } } } }',
