@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   UPSTREAM_RETRY_BASE_MS: int(1, 60_000).default(100),
   UPSTREAM_CONCURRENCY: int(1, 1024).default(16),
   UPSTREAM_CONNECTIONS: int(1, 1024).default(32),
+  UPSTREAM_MAX_RESPONSE_BYTES: int(1_000, 1_000_000_000).default(4_000_000),
   DEFAULT_WINDOW_DAYS: int(1, 3660).default(30),
   JOIN_LOOKBACK_HOURS: int(1, 24 * 366).default(24),
   JOIN_SKEW_MINUTES: int(0, 24 * 60).default(5),
@@ -59,6 +60,9 @@ const EnvSchema = z.object({
   MAX_DIRECTIVES: int(0, 1000).default(20),
   MAX_COST: int(1, 10_000_000).default(5_000),
   MAX_BODY_BYTES: int(100, 100_000_000).default(100_000),
+  MAX_CONCURRENT_REQUESTS: int(1, 1_000_000).default(1_000),
+  MAX_CONNECTIONS: int(1, 1_000_000).default(4_096),
+  REQUEST_READ_TIMEOUT_MS: int(100, 600_000).default(30_000),
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   READINESS_CACHE_MS: int(0, 3_600_000).default(10_000),
@@ -75,7 +79,17 @@ export interface Config {
     tasksPath: string;
     recallFlowsPath: string;
   };
-  server: { port: number; host: string; requestDeadlineMs: number };
+  server: {
+    port: number;
+    host: string;
+    requestDeadlineMs: number;
+    /** Requests in progress at most; more get 503 OVERLOADED (probes excepted). */
+    maxConcurrentRequests: number;
+    /** Open client connections at most (Node closes the others at once). */
+    maxConnections: number;
+    /** Time a client has to send a whole request (headers within min(this, 10 s)). */
+    readTimeoutMs: number;
+  };
   defaultWindowDays: number;
   join: { lookbackHours: number; skewMinutes: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
@@ -157,8 +171,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.UPSTREAM_RETRY_BASE_MS,
       concurrency: e.UPSTREAM_CONCURRENCY,
       connections: e.UPSTREAM_CONNECTIONS,
+      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
     },
-    server: { port: e.PORT, host: e.HOST, requestDeadlineMs: e.REQUEST_DEADLINE_MS },
+    server: {
+      port: e.PORT,
+      host: e.HOST,
+      requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+      maxConcurrentRequests: e.MAX_CONCURRENT_REQUESTS,
+      maxConnections: e.MAX_CONNECTIONS,
+      readTimeoutMs: e.REQUEST_READ_TIMEOUT_MS,
+    },
     defaultWindowDays: e.DEFAULT_WINDOW_DAYS,
     join: { lookbackHours: e.JOIN_LOOKBACK_HOURS, skewMinutes: e.JOIN_SKEW_MINUTES },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },

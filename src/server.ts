@@ -19,7 +19,7 @@ import { createCostMeter } from './plugins/cost-limit';
 import { createPreparedOperations } from './plugins/prepared-operations';
 import { logGraphQLRequest, requestIdFrom } from './plugins/request-log';
 import { createParseCache } from './plugins/parse-cache';
-import { createGatewayYoga, GRAPHQL_ENDPOINT, type GatewayYoga } from './yoga';
+import { createGatewayYoga, GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, METRICS_ENDPOINT, READINESS_ENDPOINT, type GatewayYoga } from './yoga';
 
 export interface Gateway {
   yoga: GatewayYoga;
@@ -64,6 +64,22 @@ function limitBody(limit: number, log: Logger, handler: (req: IncomingMessage, r
     });
     handler(req, res);
   };
+}
+
+const PROBES = new Set([HEALTH_ENDPOINT, READINESS_ENDPOINT, METRICS_ENDPOINT]);
+const isProbe = (target: string | undefined) => PROBES.has((target ?? '').split('?', 1)[0]!);
+
+/**
+ * More requests in progress than MAX_CONCURRENT_REQUESTS: a 503 at once, before the body is
+ * read, rather than memory and latency growing with the queue (8,000 concurrent requests on a
+ * slow upstream ran a 192 MB gateway out of heap). Probes still answer.
+ */
+function overloaded(req: IncomingMessage, res: ServerResponse, log: Logger): void {
+  const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', 'x-request-id': requestId });
+  res.end(JSON.stringify({ errors: [{ message: 'The gateway is at capacity; retry shortly.', extensions: { code: 'OVERLOADED' } }] }));
+  req.resume();
+  logGraphQLRequest(log, { requestId, operationName: null, start: performance.now(), upstreamCalls: 0, status: 503, codes: ['OVERLOADED'] });
 }
 
 // A host name, IPv4 or [IPv6] address, with an optional port: nothing that could carry a path.
@@ -135,13 +151,25 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   // connections, and an idle keep-alive one would otherwise hold the drain until the deadline.
   let closing = false;
   const pending = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  // Slow clients (a trickled header or body) are cut off: Node's defaults wait 60 s for headers
+  // and 300 s for a body, checked every 30 s, while each such socket holds its buffers.
+  const readTimeoutMs = config.server.readTimeoutMs;
+  const serverOptions = {
+    requestTimeout: readTimeoutMs,
+    headersTimeout: Math.min(10_000, readTimeoutMs),
+    connectionsCheckingInterval: Math.min(1_000, readTimeoutMs),
+  };
+  const server = createServer(serverOptions, (req, res) => {
     pending.add(res);
     if (closing) res.setHeader('connection', 'close');
     res.once('close', () => pending.delete(res));
     res.once('finish', () => {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
+    if (pending.size > config.server.maxConcurrentRequests && !isProbe(req.url)) {
+      overloaded(req, res, log);
+      return;
+    }
     if (badRequestTarget(req)) {
       res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
       res.end(JSON.stringify({ errors: [{ message: 'Malformed Host header or request target.', extensions: { code: 'BAD_REQUEST' } }] }));
@@ -150,6 +178,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     }
     handle(req, res);
   });
+  server.maxConnections = config.server.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolve());

@@ -16,7 +16,14 @@ describe('loadConfig defaults', () => {
   it('gives every documented default on an empty environment', () => {
     const c = loadConfig({});
     expect(c.nodeEnv).toBe('development');
-    expect(c.server).toEqual({ port: 4000, host: '0.0.0.0', requestDeadlineMs: 25_000 });
+    expect(c.server).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      requestDeadlineMs: 25_000,
+      maxConcurrentRequests: 1_000,
+      maxConnections: 4_096,
+      readTimeoutMs: 30_000,
+    });
     expect(c.upstream).toMatchObject({
       apiKey: undefined,
       apiSecret: undefined,
@@ -31,6 +38,7 @@ describe('loadConfig defaults', () => {
       retryBaseMs: 100,
       concurrency: 16,
       connections: 32,
+      maxResponseBytes: 4_000_000,
     });
     expect(c.upstream.zone).toMatchObject({ kind: 'offset', offsetMinutes: 480, name: '+08:00' });
     expect(c.defaultWindowDays).toBe(30);

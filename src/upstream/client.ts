@@ -9,7 +9,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { Pool, errors as undiciErrors } from 'undici';
 import { unwrapEnvelope } from './envelope';
 import { UpstreamError, type UpstreamErrorCode } from './errors';
-import { postText } from './post-text';
+import { postText, ResponseTooLargeError } from './post-text';
 import { decideRetry, type RetryState } from './retry';
 import { createSigner } from './sign';
 
@@ -26,6 +26,8 @@ export interface UpstreamClientOptions {
   retryBaseMs: number;
   /** Attempts in flight at most (the rest queue). */
   concurrency: number;
+  /** An upstream answer larger than this is UPSTREAM_INVALID_RESPONSE (a page of 100 is ~40 KB). */
+  maxResponseBytes: number;
   connections: number;
   /** Clock for signing; tests move it. */
   now?: () => number;
@@ -211,6 +213,7 @@ export class UpstreamClient {
             ...this.sign(this.now()),
           },
           body: json,
+          maxResponseBytes: this.opts.maxResponseBytes,
         },
         deadline,
       );
@@ -245,6 +248,7 @@ function deadlineError(): UpstreamError {
 /** Network-level failures become typed errors; their messages name no host, header or secret. */
 function toUpstreamError(err: unknown, deadline: AbortSignal): UpstreamError {
   if (err instanceof UpstreamError) return err;
+  if (err instanceof ResponseTooLargeError) return new UpstreamError('UPSTREAM_INVALID_RESPONSE', err.message);
   if (deadline.aborted) return deadlineError();
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && TIMEOUT_ERRORS.has(code)) {

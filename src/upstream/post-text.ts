@@ -10,6 +10,12 @@ export interface PostTextOptions {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** A larger answer is cut off (the request cancelled) and rejected with ResponseTooLargeError. */
+  maxResponseBytes?: number;
+}
+
+export class ResponseTooLargeError extends Error {
+  override name = 'ResponseTooLargeError';
 }
 
 export interface TextResponse {
@@ -27,6 +33,8 @@ export function postText(dispatcher: Dispatcher, options: PostTextOptions, signa
     let settled = false;
     let statusCode = 0;
     let chunks: Buffer[] = [];
+    let size = 0;
+    const max = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
     const settle = () => {
       settled = true;
       signal.removeEventListener('abort', onAbort);
@@ -49,8 +57,19 @@ export function postText(dispatcher: Dispatcher, options: PostTextOptions, signa
           // A 1xx informational answer comes before the real one: only the last one counts.
           statusCode = status;
           chunks = [];
+          size = 0;
         },
-        onResponseData(_c, chunk) {
+        onResponseData(c, chunk) {
+          if (settled) return;
+          size += chunk.length;
+          if (size > max) {
+            settle();
+            chunks = [];
+            const err = new ResponseTooLargeError(`upstream answer exceeds ${max} bytes`);
+            reject(err);
+            c.abort(err);
+            return;
+          }
           chunks.push(chunk);
         },
         onResponseEnd() {

@@ -68,6 +68,7 @@ function makeClient(over: Partial<UpstreamClientOptions> = {}, target: Simulator
     callDeadlineMs: 5_000,
     retries: 3,
     retryBaseMs: 2,
+    maxResponseBytes: 4_000_000,
     concurrency: 8,
     connections: 8,
     ...over,

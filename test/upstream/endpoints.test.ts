@@ -76,6 +76,7 @@ async function fixture(timezone: string): Promise<Fixture> {
     retryBaseMs: 2,
     concurrency: 8,
     connections: 8,
+    maxResponseBytes: 4_000_000,
   });
   return { sim, client, zone, api: createLaafficApi(client, zone, { tasksPath: TASKS, recallFlowsPath: FLOWS }) };
 }

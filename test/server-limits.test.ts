@@ -1,0 +1,80 @@
+/**
+ * The server's own limits, over real HTTP: requests in progress (503 OVERLOADED past
+ * MAX_CONCURRENT_REQUESTS, probes excepted), slow clients (REQUEST_READ_TIMEOUT_MS), and the
+ * size of an upstream answer (UPSTREAM_MAX_RESPONSE_BYTES → UPSTREAM_INVALID_RESPONSE).
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './helpers/stack';
+import { getUrl, parseLines, postGraphQL } from './plugins/support';
+
+describe('MAX_CONCURRENT_REQUESTS', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { MAX_CONCURRENT_REQUESTS: '4' }, sim: { faults: { latencyMs: 400 } } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('answers past the limit at once with 503 OVERLOADED and Retry-After; probes still answer; then it recovers', async () => {
+    const url = `${stack.gateway.url}/graphql`;
+    const started = performance.now();
+    const burst = Array.from({ length: 12 }, (_, i) => postGraphQL(url, { query: `query Burst${i} { groupCallTasks(first: 1) { totalCount } }` }));
+    await new Promise((r) => setTimeout(r, 100));
+    const health = await getUrl(`${stack.gateway.url}/health`);
+    const answers = await Promise.all(burst);
+    expect(health.status).toBe(200);
+    const refused = answers.filter((a) => a.status === 503);
+    const served = answers.filter((a) => a.status === 200);
+    expect(served.length).toBe(4);
+    expect(refused.length).toBe(8);
+    for (const a of refused) {
+      expect(a.json).toEqual({ errors: [{ message: 'The gateway is at capacity; retry shortly.', extensions: { code: 'OVERLOADED' } }] });
+      expect(a.headers.get('retry-after')).toBe('1');
+      expect(a.headers.get('x-request-id')).toBeTruthy();
+    }
+    for (const a of served) expect(a.json.data.groupCallTasks.totalCount).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    const lines = parseLines(stack.logs).filter((l) => l.outcome === 'OVERLOADED');
+    expect(lines).toHaveLength(8);
+    // Once the burst is over, requests are served again.
+    const after = await postGraphQL(url, { query: '{ groupCallTasks(first: 1) { totalCount } }' });
+    expect(after.status).toBe(200);
+  });
+});
+
+describe('REQUEST_READ_TIMEOUT_MS and UPSTREAM_MAX_RESPONSE_BYTES', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { REQUEST_READ_TIMEOUT_MS: '500', UPSTREAM_MAX_RESPONSE_BYTES: '2000' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('cuts off a client that stops sending its body halfway', async () => {
+    const { port } = new URL(stack.gateway.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8').on('data', (d: string) => (received += d));
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now())));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const opened = performance.now();
+    socket.write('POST /graphql HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"query":');
+    const at = await closed;
+    expect(at - opened).toBeLessThan(5_000);
+    expect(received).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('refuses an upstream answer larger than the limit as UPSTREAM_INVALID_RESPONSE, serves a small one', async () => {
+    const url = `${stack.gateway.url}/graphql`;
+    const big = await postGraphQL(url, { query: '{ groupCallTasks(first: 50) { edges { node { taskId } } } }' });
+    expect(big.status).toBe(200);
+    expect(big.json.errors?.[0]?.extensions?.code).toBe('UPSTREAM_INVALID_RESPONSE');
+    expect(big.json.errors[0].message).toMatch(/exceeds 2000 bytes/);
+    const small = await postGraphQL(url, { query: '{ groupCallTasks(first: 1) { edges { node { taskId } } } }' });
+    expect(small.json.errors).toBeUndefined();
+    expect(small.json.data.groupCallTasks.edges).toHaveLength(1);
+  });
+});
