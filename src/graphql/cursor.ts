@@ -22,6 +22,10 @@ export function encodeCursor(c: CursorData): string {
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** Ten million pages of 100. */
+export const MAX_OFFSET = 1_000_000_000;
+/** End of 9998, in epoch seconds (see date-time.ts). */
+const MAX_WINDOW_SECONDS = Math.floor(Date.UTC(9998, 11, 31, 23, 59, 59) / 1000);
 
 /** Decodes a cursor, or throws a BAD_USER_INPUT error naming the argument. */
 export function decodeCursor(cursor: string, argName: string): CursorData {
@@ -35,7 +39,9 @@ export function decodeCursor(cursor: string, argName: string): CursorData {
   }
   if (typeof raw !== 'object' || raw === null) throw bad();
   const { o, f, t, h } = raw as Record<string, unknown>;
-  if (!isInt(o) || !isInt(f) || !isInt(t) || typeof h !== 'string' || f > t) throw bad();
+  // Bounds no real list reaches: a larger offset cannot be paged (float rounding in the page
+  // plan), and a window outside what the upstream's date-times can spell is no list's.
+  if (!isInt(o) || !isInt(f) || !isInt(t) || typeof h !== 'string' || f > t || o > MAX_OFFSET || t > MAX_WINDOW_SECONDS) throw bad();
   return { offset: o, from: f, to: t, filter: h };
 }
 

@@ -16,10 +16,23 @@ function realDay(value: string): boolean {
   return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d;
 }
 
+/**
+ * Instants the upstream's `YYYY-MM-DD HH:mm:ss` can spell in any zone: from 1970 to the end of
+ * 9998 (a day's margin either side of the offsets). Outside, a window would be sent upstream
+ * as `0000-…` or `10000-…` and come back as the upstream's error instead of the client's.
+ */
+export const MIN_INSTANT_MS = 0;
+export const MAX_INSTANT_MS = Date.UTC(9998, 11, 31, 23, 59, 59);
+
 function parseInstant(value: unknown): number {
   const ms = typeof value === 'string' && ISO.test(value) && realDay(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) {
     throw new GraphQLError('DateTime must be an ISO-8601 date-time with an offset, e.g. 2024-06-04T14:49:36+08:00', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  if (ms < MIN_INSTANT_MS || ms > MAX_INSTANT_MS) {
+    throw new GraphQLError('DateTime must lie between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z', {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { UpstreamError } from './errors';
 import { fromLocal, type Zone } from './local-time';
 
-const int = z.number().int();
+// GraphQL's Int is 32-bit: a larger number could not be served, so it is an invalid answer here.
+const INT_MAX = 2_147_483_647;
+const int = z.number().int().min(-INT_MAX - 1).max(INT_MAX);
 const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'expected YYYY-MM-DD HH:mm:ss');
 // `rate` is documented as a string; a number is the same information, so accept and keep it verbatim.
 const rate = z.union([z.string(), z.number().transform(String)]).nullish();
@@ -40,7 +42,7 @@ const RecallFlowWire = z.object({
 
 const PageWire = z.object({
   records: z.array(z.unknown()).nullish(),
-  total: z.union([int, z.string().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().min(0)),
+  total: z.union([int, z.string().regex(/^\d+$/).transform(Number)]).pipe(z.number().int().min(0).max(INT_MAX)),
 });
 
 export interface GroupCallTaskRecord {
@@ -85,7 +87,7 @@ function invalid(what: string, error: z.ZodError): UpstreamError {
   return new UpstreamError('UPSTREAM_INVALID_RESPONSE', `upstream sent an invalid ${what} (${where})`);
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && (v | 0) === v;
 const isOptInt = (v: unknown): v is number | null | undefined => v == null || isInt(v);
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const isLocalTime = (v: unknown): v is string => typeof v === 'string' && LOCAL_TIME.test(v);

@@ -63,6 +63,9 @@ describe('encodeCursor / decodeCursor', () => {
     ['fingerprint not a string', b64(JSON.stringify({ o: 1, f: 1, t: 2, h: 5 }))],
     ['window start after its end', b64(JSON.stringify({ o: 1, f: 3, t: 2, h: 'x' }))],
     ['negative window start', b64(JSON.stringify({ o: 1, f: -3, t: 2, h: 'x' }))],
+    ['an offset no list reaches (float rounding in the page plan)', b64(JSON.stringify({ o: 9_007_199_254_740_990, f: 1, t: 2, h: 'x' }))],
+    ['an offset past a billion', b64(JSON.stringify({ o: 1_000_000_001, f: 1, t: 2, h: 'x' }))],
+    ['a window ending after 9998', b64(JSON.stringify({ o: 1, f: 1, t: 253_402_300_799, h: 'x' }))],
     ['huge string', 'A'.repeat(100_000)],
     ['huge but well-formed cursor', encodeCursor({ ...valid, filter: 'x'.repeat(1_000) })],
   ];

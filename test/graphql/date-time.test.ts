@@ -49,6 +49,9 @@ describe('DateTime input', () => {
     ['offset out of range', '2024-06-04T14:49:36+25:00'],
     ['epoch number', 1717483776000],
     ['null', null],
+    ['year 0000', '0000-01-01T00:00:00Z'],
+    ['before 1970', '1969-12-31T23:59:59Z'],
+    ['year 9999 (no upstream local time can spell every zone of it)', '9999-12-31T00:00:00Z'],
   ])('%s is BAD_USER_INPUT', (_name, value) => {
     refused(() => DateTime.parseValue(value));
   });

@@ -162,8 +162,16 @@ describe('parseGroupCallTaskPage', () => {
     ['a negative total', { records: [], total: -1 }],
     ['a fractional total', { records: [], total: 1.5 }],
     ['a non-numeric total', { records: [], total: 'many' }],
+    ['a total past 32 bits (GraphQL Int)', { records: [], total: 2 ** 31 }],
+    ['a numeric-string total past 32 bits', { records: [], total: '4294967296' }],
   ])('a page that is %s is UPSTREAM_INVALID_RESPONSE', (_name, data) => {
     invalid(() => parseGroupCallTaskPage(data, PLUS8));
+  });
+
+  it('a number GraphQL Int cannot carry (taskId, a count) is UPSTREAM_INVALID_RESPONSE, naming the field', () => {
+    expect(invalid(() => parseGroupCallTaskPage(page([task({ taskId: 2 ** 31 })]), PLUS8)).message).toContain('taskId');
+    expect(invalid(() => parseGroupCallTaskPage(page([task({ numCnt: -(2 ** 31) - 1 })]), PLUS8)).message).toContain('numCnt');
+    expect(parseGroupCallTaskPage(page([task({ taskId: 2 ** 31 - 1 })]), PLUS8).records[0]!.taskId).toBe(2 ** 31 - 1);
   });
 
   it('rejects a record that is not an object', () => {
