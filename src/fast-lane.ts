@@ -156,6 +156,8 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
         res.end(payload);
       })
       .catch((err: unknown) => {
+        // The client went away: yoga logs the request itself; there is nobody to answer.
+        if (controller.signal.aborted) return;
         deps.log.error({ err }, 'fast lane: yoga could not answer a forwarded request');
         answerUnexpected(res, requestId, start);
       });

@@ -426,4 +426,25 @@ describe('a client that goes away', () => {
     expect(next.status).toBe(200);
     expect(JSON.parse(next.text).data.groupCallTasks.edges).toHaveLength(6);
   });
+
+  it('a request handed to yoga (a text seen for the first time): no error logged, no invented 500', async () => {
+    const query = `${TASKS} # first sight ${Date.now()}`;
+    const forwarded = fast.gateway.fastLane!.stats.forwarded;
+    const logsBefore = fast.logs.length;
+    sim.queueFault('latency', { latencyMs: 400 });
+    const controller = new AbortController();
+    const gone = fetch(`${fast.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables: { from: FROM, to: TO, first: 6 } }),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    await expect(gone).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(fast.gateway.fastLane!.stats.forwarded).toBe(forwarded + 1);
+    const lines = parseLines(fast.logs.slice(logsBefore));
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(lines.filter((l) => l.status === 500)).toEqual([]);
+  });
 });
