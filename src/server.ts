@@ -66,6 +66,9 @@ function limitBody(limit: number, log: Logger, handler: (req: IncomingMessage, r
   };
 }
 
+/** After the shutdown deadline, how long the ended requests get to write their answers. */
+const SHUTDOWN_ANSWER_GRACE_MS = 1_000;
+
 const PROBES = new Set([HEALTH_ENDPOINT, READINESS_ENDPOINT, METRICS_ENDPOINT]);
 const isProbe = (target: string | undefined) => PROBES.has((target ?? '').split('?', 1)[0]!);
 
@@ -114,11 +117,14 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   // of persisted operations every request goes through yoga (the lane only knows query texts).
   const prepared = config.fastLane && !persistedOperations ? createPreparedOperations(schema) : undefined;
   const costMeter = createCostMeter();
+  // Fired when the shutdown deadline passes: every request still in flight ends its upstream work.
+  const shutdown = new AbortController();
   const parseCache = createParseCache();
   const yoga = createGatewayYoga({
     api: upstream.api,
     log,
     settings,
+    shutdown: shutdown.signal,
     options: {
       tokens: config.auth.tokens,
       limits: config.limits,
@@ -140,7 +146,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
         costMeter,
         maxCost: config.limits.cost,
         bearer: config.auth.tokens.length > 0 ? createBearerCheck(config.auth.tokens) : undefined,
-        createContext: () => createGatewayContext({ api: upstream.api, settings, log, observeBatch: metrics.observeBatch }),
+        createContext: () => createGatewayContext({ api: upstream.api, settings, log, observeBatch: metrics.observeBatch, shutdown: shutdown.signal }),
         log,
         observeOperation: metrics.observeOperation,
         yoga,
@@ -203,7 +209,13 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
         timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
       });
       if ((await Promise.race([drained, deadline])) === 'timeout') {
-        log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline passed: closing the remaining connections');
+        // Requests still waiting on the upstream end now, as at their own deadline, so each gets
+        // an answer (UPSTREAM_TIMEOUT) and a true log line instead of a reset connection.
+        log.warn({ timeoutMs: config.shutdownTimeoutMs, inFlight: pending.size }, 'shutdown deadline passed: ending the requests in flight');
+        shutdown.abort();
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([drained, new Promise<void>((resolve) => (grace = setTimeout(resolve, SHUTDOWN_ANSWER_GRACE_MS)))]);
+        clearTimeout(grace);
         server.closeAllConnections();
         await drained;
       }

@@ -92,6 +92,8 @@ export interface YogaDeps {
   settings: GatewaySettings;
   log: Logger;
   options?: Partial<YogaOptions>;
+  /** Fires when the server's shutdown deadline passes (see server.ts). */
+  shutdown?: AbortSignal;
 }
 
 /** Releases per-request resources (the deadline timer) as soon as execution is over. */

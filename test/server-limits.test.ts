@@ -78,3 +78,32 @@ describe('REQUEST_READ_TIMEOUT_MS and UPSTREAM_MAX_RESPONSE_BYTES', () => {
     expect(small.json.data.groupCallTasks.edges).toHaveLength(1);
   });
 });
+
+describe('SHUTDOWN_TIMEOUT_MS passed with requests still waiting on the upstream', () => {
+  it('ends them with an answer (UPSTREAM_TIMEOUT) and a true log line, on both paths, then closes', async () => {
+    const stack = await startStack({ env: { SHUTDOWN_TIMEOUT_MS: '300' } });
+    try {
+      const url = `${stack.gateway.url}/graphql`;
+      const known = 'query Slow { groupCallTasks(first: 1) { totalCount } }';
+      expect((await postGraphQL(url, { query: known })).status).toBe(200); // the fast lane knows it now
+      stack.sim.setFaults({ latencyMs: 3_000 });
+      const lane = stack.gateway.fastLane!.stats.answered;
+      const waiting = [
+        ...Array.from({ length: 2 }, () => postGraphQL(url, { query: known })),
+        postGraphQL(url, { query: 'query SlowNew { groupCallTasks(first: 2) { totalCount } }' }),
+      ];
+      await new Promise((r) => setTimeout(r, 150));
+      expect(stack.gateway.fastLane!.stats.answered).toBe(lane + 2);
+      const started = performance.now();
+      const closed = stack.gateway.close();
+      const answers = await Promise.all(waiting);
+      await closed;
+      expect(performance.now() - started).toBeLessThan(2_500);
+      for (const a of answers) expect(a.json.errors?.[0]?.extensions?.code, a.text).toBe('UPSTREAM_TIMEOUT');
+      const lines = parseLines(stack.logs).filter((l) => l.msg === 'graphql request' && String(l.operationName).startsWith('Slow'));
+      expect(lines.map((l) => l.outcome)).toEqual(['ok', 'UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT']);
+    } finally {
+      await stack.sim.close();
+    }
+  });
+});

@@ -50,6 +50,8 @@ export interface ContextDeps {
   log: Logger;
   /** Reports each DataLoader batch size (metrics). */
   observeBatch?: (loader: string, size: number) => void;
+  /** Fires when the server's shutdown deadline passes: the request ends its upstream work. */
+  shutdown?: AbortSignal;
 }
 
 export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): GatewayContext {
@@ -60,10 +62,16 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
   const controller = new AbortController();
   // Every upstream call of the request listens to this one signal; dozens are normal.
   setMaxListeners(0, controller.signal);
-  const timer = setTimeout(() => controller.abort(), deps.settings.requestDeadlineMs);
+  const timer = setTimeout(() => {
+    controller.abort();
+    // A request refused before execution is never disposed: its listener on the server-wide
+    // shutdown signal goes at the deadline at the latest.
+    deps.shutdown?.removeEventListener('abort', onClientAbort);
+  }, deps.settings.requestDeadlineMs);
   timer.unref();
   const onClientAbort = () => controller.abort();
   signal?.addEventListener('abort', onClientAbort, { once: true });
+  deps.shutdown?.addEventListener('abort', onClientAbort, { once: true });
   const call: CallOptions = {
     signal: controller.signal,
     onAttempt: () => {
@@ -84,6 +92,7 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
     dispose: () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onClientAbort);
+      deps.shutdown?.removeEventListener('abort', onClientAbort);
     },
     abort: onClientAbort,
   } as GatewayContext;
