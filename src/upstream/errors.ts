@@ -28,8 +28,17 @@ export class UpstreamError extends Error {
 }
 
 /** Maps an upstream business code (never 0) to its typed error. */
+/**
+ * The upstream's message as clients may see it: at most 200 characters, and no long hex run (an
+ * upstream that echoes the request would otherwise hand out a live `Sign`, replayable within the
+ * timestamp window).
+ */
+export function clientSafeUpstreamMessage(message: string): string {
+  return message.slice(0, 200).replace(/[0-9a-f]{16,}/gi, '[redacted]');
+}
+
 export function errorForCode(code: number, upstreamMessage: string | undefined): UpstreamError {
-  const detail = upstreamMessage ? `: ${upstreamMessage.slice(0, 200)}` : '';
+  const detail = upstreamMessage ? `: ${clientSafeUpstreamMessage(upstreamMessage)}` : '';
   switch (code) {
     case -1:
       return new UpstreamError('UPSTREAM_UNAUTHENTICATED', `upstream rejected the credentials${detail}`, code);

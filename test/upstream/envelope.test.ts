@@ -83,6 +83,14 @@ describe('error codes', () => {
     expect(err.message.length).toBeLessThan(300);
   });
 
+  it('never echoes a long hex run (an upstream echoing the request would hand out its Sign)', () => {
+    const sign = '05d7a50893e22a5c4bb3216ae3396c7c';
+    const err = errorForCode(-1, `bad sign ${sign} for timestamp 1630468800`);
+    expect(err.message).not.toContain(sign);
+    expect(err.message).toContain('[redacted]');
+    expect(err.message).toContain('1630468800');
+  });
+
   it('fails even when a failure envelope carries data', () => {
     expect(thrown(() => unwrapEnvelope({ code: -22, msg: 'bad', data: payload })).code).toBe('UPSTREAM_BAD_REQUEST');
   });
