@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
   GATEWAY_FAST_LANE: bool.default(true),
+  CORS_ORIGINS: z.string().optional(),
   MAX_DEPTH: int(1, 100).default(12),
   MAX_ALIASES: int(0, 1000).default(15),
   MAX_TOKENS: int(10, 100_000).default(2_000),
@@ -69,6 +70,21 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * CORS_ORIGINS: unset or `*` = any origin (without credentials: clients authenticate with a bearer
+ * header, never cookies); a comma-separated list of origins = only those; `none` = no CORS.
+ */
+function parseCorsOrigins(value: string | undefined): '*' | string[] | false {
+  const v = value?.trim();
+  if (!v || v === '*') return '*';
+  if (v === 'none') return false;
+  const origins = v.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const o of origins) {
+    if (!URL.canParse(o) || new URL(o).origin !== o) throw new ConfigError(`invalid configuration:\n  CORS_ORIGINS: not an origin (scheme://host[:port]): ${o}`);
+  }
+  return origins;
+}
 
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
@@ -100,6 +116,8 @@ export interface Config {
   graphiql: boolean;
   /** Answer repeated plain POSTs on node:http directly (src/fast-lane.ts). */
   fastLane: boolean;
+  /** Allowed browser origins ('*' = any, without credentials; false = no CORS). */
+  corsOrigins: '*' | string[] | false;
   persistedOperationsFile: string | undefined;
   shutdownTimeoutMs: number;
   readinessCacheMs: number;
@@ -153,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     introspection: e.GRAPHQL_INTROSPECTION ?? !production,
     graphiql: e.GRAPHIQL ?? !production,
     fastLane: e.GATEWAY_FAST_LANE,
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
     persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessCacheMs: e.READINESS_CACHE_MS,

@@ -130,6 +130,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
       limits: config.limits,
       introspection: config.introspection,
       graphiql: config.graphiql,
+      cors: config.corsOrigins,
       persistedOperations,
       readiness: createReadiness(upstream.client, upstream.api, config.readinessCacheMs),
       plugins: prepared ? [metrics.plugin, prepared.plugin] : [metrics.plugin],

@@ -76,6 +76,8 @@ export interface YogaOptions {
   observeBatch?: (loader: string, size: number) => void;
   /** The cost limit's memo, shared with the fast lane. */
   costMeter?: ReturnType<typeof createCostMeter>;
+  /** Allowed browser origins: '*' (any, no credentials), a list, or false (no CORS). */
+  cors: '*' | string[] | false;
   /** yoga's parse cache; default: a fresh one bounded in entries and characters. */
   parseCache?: ParseCache;
 }
@@ -85,6 +87,7 @@ export const DEFAULT_YOGA_OPTIONS: YogaOptions = {
   limits: { depth: 12, aliases: 15, tokens: 2_000, directives: 20, cost: 5_000 },
   introspection: true,
   graphiql: true,
+  cors: '*',
 };
 
 export interface YogaDeps {
@@ -161,6 +164,9 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     parserAndValidationCache: o.parseCache ?? createParseCache(),
+    // yoga's default reflects any Origin and allows credentials; clients here send a bearer
+    // header, never cookies, so credentials are never needed.
+    cors: o.cors === false ? false : { origin: o.cors, credentials: false, maxAge: 600 },
     healthCheckEndpoint: HEALTH_ENDPOINT,
     landingPage: false,
     logging: false,
