@@ -17,6 +17,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
 import { encodeCursor, filterFingerprint } from '../src/graphql/cursor';
 import { encodeGlobalID, taskLocalId } from '../src/graphql/global-id';
+import type { WireTask } from '../src/simulator/records';
 import { fromLocal, parseZone, toIsoWithOffset, toLocal } from '../src/upstream/local-time';
 import { authHeaders } from '../src/upstream/sign';
 import { TASKS_PATH } from './sim-control';
@@ -31,19 +32,8 @@ const apiKey = env('LAAFFIC_API_KEY');
 const apiSecret = env('LAAFFIC_API_SECRET');
 const zone = parseZone(env('LAAFFIC_TIMEZONE'));
 
-interface Task {
-  taskId: number;
-  taskName: string;
-  status: number;
-  rate?: string;
-  numCnt: number;
-  callNum: number;
-  success: number;
-  fail: number;
-  createdTime: string;
-  scriptId?: number;
-  taskType?: number;
-}
+/** A task as the upstream sends it (the wire shape the simulator serves). */
+type Task = WireTask;
 
 const STATUS = ['WAITING_TO_SUBMIT', 'CALLING', 'FINISHED', 'SUBMISSION_FAILED', 'CANCELLED', 'PAUSED', 'SUBMITTING'];
 const TYPE: Record<number, string> = { 1: 'IVR', 2: 'AI', 3: 'AI_AGENT' };
