@@ -85,6 +85,9 @@ export function joinWindow(busyHour: { start: number; end: number }, k = 0): { f
 export function buildScenarios(input: ScenarioInput): Scenario[] {
   const { now, offset } = input;
   const ws = windows(now);
+  // Scenario 2's requests, also sent to the two references (R, Y).
+  const pageBodies = ws.map((w) => gqlBody(TASKS_QUERY, { from: isoAt(w.from, offset), to: isoAt(w.to, offset) }));
+  const pageRequests = { path: '/graphql', bodies: pageBodies, staticHeaders: GRAPHQL_HEADERS };
   return [
     {
       key: 'baseline',
@@ -102,27 +105,21 @@ export function buildScenarios(input: ScenarioInput): Scenario[] {
       key: 'floor',
       title: 'R. reference: relay floor, no GraphQL (bench/relay-floor.ts)',
       target: 'floor',
-      path: '/graphql',
-      bodies: ws.map((w) => gqlBody(TASKS_QUERY, { from: isoAt(w.from, offset), to: isoAt(w.to, offset) })),
-      staticHeaders: GRAPHQL_HEADERS,
+      ...pageRequests,
       verify: (body) => body.includes('"edges":[{'),
     },
     {
       key: 'yoga',
       title: 'Y. reference: minimal graphql-yoga gateway (bench/minimal-yoga.ts)',
       target: 'yoga',
-      path: '/graphql',
-      bodies: ws.map((w) => gqlBody(TASKS_QUERY, { from: isoAt(w.from, offset), to: isoAt(w.to, offset) })),
-      staticHeaders: GRAPHQL_HEADERS,
+      ...pageRequests,
       verify: noGraphQLErrors,
     },
     {
       key: 'tasks',
       title: '2. gateway groupCallTasks(first: 20)',
       target: 'gateway',
-      path: '/graphql',
-      bodies: ws.map((w) => gqlBody(TASKS_QUERY, { from: isoAt(w.from, offset), to: isoAt(w.to, offset) })),
-      staticHeaders: GRAPHQL_HEADERS,
+      ...pageRequests,
       verify: noGraphQLErrors,
     },
     {
