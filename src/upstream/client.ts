@@ -9,7 +9,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { Pool, errors as undiciErrors } from 'undici';
 import { unwrapEnvelope } from './envelope';
 import { UpstreamError, type UpstreamErrorCode } from './errors';
-import { postText, ResponseTooLargeError } from './post-text';
+import { postText } from './post-text';
 import { decideRetry, type RetryState } from './retry';
 import { createSigner } from './sign';
 
@@ -91,6 +91,9 @@ export class UpstreamClient {
       headersTimeout: opts.headersTimeoutMs,
       bodyTimeout: opts.bodyTimeoutMs,
       keepAliveTimeout: 30_000,
+      // undici cuts an oversized answer off (destroying the socket) and fails the call with
+      // ResponseExceededMaxSizeError, mapped to UPSTREAM_INVALID_RESPONSE below.
+      maxResponseSize: opts.maxResponseBytes,
     });
     this.limit = pLimit(opts.concurrency);
     this.now = opts.now ?? Date.now;
@@ -213,7 +216,6 @@ export class UpstreamClient {
             ...this.sign(this.now()),
           },
           body: json,
-          maxResponseBytes: this.opts.maxResponseBytes,
         },
         deadline,
       );
@@ -232,7 +234,7 @@ export class UpstreamClient {
       }
       return unwrapEnvelope(parsed);
     } catch (err) {
-      const error = toUpstreamError(err, deadline);
+      const error = toUpstreamError(err, deadline, this.opts.maxResponseBytes);
       outcome = deadline.reason === CANCELLED ? 'CANCELLED' : error.code;
       throw error;
     } finally {
@@ -246,9 +248,11 @@ function deadlineError(): UpstreamError {
 }
 
 /** Network-level failures become typed errors; their messages name no host, header or secret. */
-function toUpstreamError(err: unknown, deadline: AbortSignal): UpstreamError {
+function toUpstreamError(err: unknown, deadline: AbortSignal, maxResponseBytes: number): UpstreamError {
   if (err instanceof UpstreamError) return err;
-  if (err instanceof ResponseTooLargeError) return new UpstreamError('UPSTREAM_INVALID_RESPONSE', err.message);
+  if (err instanceof undiciErrors.ResponseExceededMaxSizeError) {
+    return new UpstreamError('UPSTREAM_INVALID_RESPONSE', `upstream answer exceeds ${maxResponseBytes} bytes`);
+  }
   if (deadline.aborted) return deadlineError();
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && TIMEOUT_ERRORS.has(code)) {

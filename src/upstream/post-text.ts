@@ -3,6 +3,7 @@
  * API: no response body stream per call (what `request()` builds and `.text()` then drains),
  * which was the largest share of the client's own CPU per call under load. The caller's signal
  * rejects at once, and cancels the request on the wire as soon as undici has started it.
+ * The size of an answer is bounded by the dispatcher itself (undici's `maxResponseSize`).
  */
 import type { Dispatcher } from 'undici';
 
@@ -10,12 +11,6 @@ export interface PostTextOptions {
   path: string;
   headers: Record<string, string>;
   body: string;
-  /** A larger answer is cut off (the request cancelled) and rejected with ResponseTooLargeError. */
-  maxResponseBytes?: number;
-}
-
-export class ResponseTooLargeError extends Error {
-  override name = 'ResponseTooLargeError';
 }
 
 export interface TextResponse {
@@ -33,8 +28,6 @@ export function postText(dispatcher: Dispatcher, options: PostTextOptions, signa
     let settled = false;
     let statusCode = 0;
     let chunks: Buffer[] = [];
-    let size = 0;
-    const max = options.maxResponseBytes ?? Number.POSITIVE_INFINITY;
     const settle = () => {
       settled = true;
       signal.removeEventListener('abort', onAbort);
@@ -57,19 +50,9 @@ export function postText(dispatcher: Dispatcher, options: PostTextOptions, signa
           // A 1xx informational answer comes before the real one: only the last one counts.
           statusCode = status;
           chunks = [];
-          size = 0;
         },
-        onResponseData(c, chunk) {
+        onResponseData(_c, chunk) {
           if (settled) return;
-          size += chunk.length;
-          if (size > max) {
-            settle();
-            chunks = [];
-            const err = new ResponseTooLargeError(`upstream answer exceeds ${max} bytes`);
-            reject(err);
-            c.abort(err);
-            return;
-          }
           chunks.push(chunk);
         },
         onResponseEnd() {
