@@ -18,7 +18,7 @@ import { Pool } from 'undici';
 import { encodeCursor, filterFingerprint } from '../src/graphql/cursor';
 import { encodeGlobalID, taskLocalId } from '../src/graphql/global-id';
 import type { WireTask } from '../src/simulator/records';
-import { fromLocal, parseZone, toIsoWithOffset, toLocal } from '../src/upstream/local-time';
+import { fromLocal, parseZone, toIsoWithOffset, toLocal } from '../src/time';
 import { authHeaders } from '../src/upstream/sign';
 import { TASKS_PATH } from './sim-control';
 

@@ -9,7 +9,7 @@
  */
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
-import { parseZone, toLocal } from '../src/upstream/local-time';
+import { parseZone, toLocal } from '../src/time';
 import { postText } from '../src/upstream/post-text';
 import { authHeaders } from '../src/upstream/sign';
 import { TASKS_PATH } from './sim-control';

@@ -3,8 +3,8 @@
  * A bad value throws ConfigError naming the variable; the secret is never echoed back.
  */
 import { z } from 'zod';
-import type { UpstreamClientOptions } from './upstream/client';
-import { parseZone, type Zone } from './upstream/local-time';
+import type { UpstreamOptions } from './upstream';
+import { parseZone, type Zone } from './time';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -88,12 +88,11 @@ function parseCorsOrigins(value: string | undefined): '*' | string[] | false {
 
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
-  upstream: Omit<UpstreamClientOptions, 'apiKey' | 'apiSecret' | 'now' | 'random'> & {
+  /** The upstream layer's options, plus the credentials when set (none = the simulator). */
+  upstream: UpstreamOptions & {
+    baseUrl: string;
     apiKey: string | undefined;
     apiSecret: string | undefined;
-    zone: Zone;
-    tasksPath: string;
-    recallFlowsPath: string;
   };
   server: {
     port: number;

@@ -6,7 +6,7 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
-import type { Zone } from '../upstream/local-time';
+import type { Zone } from '../time';
 import type { GatewayContext } from './context';
 import { decodeGlobalID, encodeGlobalID } from './global-id';
 

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { CallOptions, GroupCallTaskRecord, LaafficApi } from '../upstream';
-import type { Zone } from '../upstream/local-time';
+import type { Zone } from '../time';
 import { createParentTaskLoader, type ParentTaskLoader } from './parent-task-loader';
 import { createTaskRecallFlowsLoader, type TaskRecallFlowsLoader } from './task-recall-flows-loader';
 

@@ -3,7 +3,7 @@
  * account's zone (e.g. 2024-06-04T14:49:36+08:00); input must carry an offset or Z.
  */
 import { GraphQLError, Kind } from 'graphql';
-import { toIsoWithOffset } from '../upstream/local-time';
+import { toIsoWithOffset } from '../time';
 import { builder } from './builder';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;

@@ -4,7 +4,7 @@
  * recall flow, for join-planning tests) and recall flows created 10 s..1 h after their parents.
  * Same seed + same `now` → identical data; only the seeded PRNG is used.
  */
-import { fromLocal, toLocal, type Zone } from '../upstream/local-time';
+import { fromLocal, toLocal, type Zone } from '../time';
 import { mulberry32, pick, randInt, weighted, type Rng } from './prng';
 import {
   compareFlows,

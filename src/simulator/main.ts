@@ -4,7 +4,7 @@
  * SIM_FAULTS, SIM_ENVELOPE, LAAFFIC_TIMEZONE); a bad value stops it with a message naming the
  * variable. The demo secret is printed on purpose: it is not a real credential.
  */
-import { toLocal } from '../upstream/local-time';
+import { toLocal } from '../time';
 import { ENVELOPE_MODES, type EnvelopeMode } from './envelope';
 import { validateFaultConfig, type FaultConfig } from './faults';
 import { startSimulator } from './server';

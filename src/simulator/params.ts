@@ -4,7 +4,7 @@
  * up as a readable error. `null` on an optional param counts as absent (the provider's Java
  * backend treats it so); unknown params are ignored.
  */
-import { fromLocal, type Zone } from '../upstream/local-time';
+import { fromLocal, type Zone } from '../time';
 import type { FlowFilter, TaskFilter } from './store';
 
 export type Endpoint = 'groupCallTasks' | 'recallFlows';

@@ -3,7 +3,7 @@
  * real upstream filters on but never returns (appId, voice file, TTS text, epoch ms); `toWire*`
  * strips them so a response carries exactly the upstream's fields, in the upstream's order.
  */
-import { offsetMinutesAt, toLocal, type Zone } from '../upstream/local-time';
+import { offsetMinutesAt, toLocal, type Zone } from '../time';
 
 /** A half-open instant range: start <= t < end, epoch ms. */
 export interface TimeRange {

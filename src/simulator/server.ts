@@ -9,7 +9,7 @@
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseZone } from '../upstream/local-time';
+import { parseZone } from '../time';
 import { isAuthentic, isFresh } from './auth';
 import { DEFAULT_FLOW_COUNT, DEFAULT_SEED, DEFAULT_TASK_COUNT, generateDataset, type Dataset } from './data';
 import { ENVELOPE_MODES, envelope, envelopeJson, envelopePicker, MESSAGES, type EnvelopeMode } from './envelope';

@@ -4,7 +4,7 @@
  * Filtered queries scan only the window, and their matches are cached per filter until the data
  * changes, because clients page through the same filter (and the join planner repeats searches).
  */
-import { toLocal } from '../upstream/local-time';
+import { toLocal } from '../time';
 import type { Dataset } from './data';
 import {
   compareFlows,

@@ -4,7 +4,7 @@
  * and validates what comes back.
  */
 import type { CallOptions, UpstreamClient } from './client';
-import { toLocal, type Zone } from './local-time';
+import { toLocal, type Zone } from '../time';
 import {
   parseGroupCallTaskPage,
   parseRecallFlowPage,

@@ -1,7 +1,18 @@
-/** Builds the upstream layer (client + typed endpoints) from the validated configuration. */
-import type { Config } from '../config';
-import { UpstreamClient } from './client';
-import { createLaafficApi, type LaafficApi } from './endpoints';
+/**
+ * Builds the upstream layer (client + typed endpoints). It declares the options it takes, so it
+ * knows nothing of the application's configuration: config.ts builds an UpstreamOptions.
+ */
+import type { Zone } from '../time';
+import { UpstreamClient, type UpstreamClientOptions } from './client';
+import { createLaafficApi, type EndpointPaths, type LaafficApi } from './endpoints';
+
+/** Everything the upstream layer needs but the credentials (which may come from the simulator). */
+export interface UpstreamOptions
+  extends Omit<UpstreamClientOptions, 'baseUrl' | 'apiKey' | 'apiSecret' | 'now' | 'random'>,
+    EndpointPaths {
+  /** The account's zone: upstream date-times are local to it. */
+  zone: Zone;
+}
 
 export interface Upstream {
   client: UpstreamClient;
@@ -14,9 +25,9 @@ export interface UpstreamCredentials {
   apiSecret: string;
 }
 
-export function createUpstream(config: Config['upstream'], credentials: UpstreamCredentials): Upstream {
-  const client = new UpstreamClient({ ...config, ...credentials });
-  const api = createLaafficApi(client, config.zone, config);
+export function createUpstream(options: UpstreamOptions, credentials: UpstreamCredentials): Upstream {
+  const client = new UpstreamClient({ ...options, ...credentials });
+  const api = createLaafficApi(client, options.zone, options);
   return { client, api };
 }
 

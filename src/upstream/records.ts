@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { UpstreamError } from './errors';
-import { fromLocal, type Zone } from './local-time';
+import { fromLocal, type Zone } from '../time';
 
 // GraphQL's Int is 32-bit: a larger number could not be served, so it is an invalid answer here.
 const INT_MAX = 2_147_483_647;

@@ -1,6 +1,6 @@
 /**
  * Relay (relay-runtime, no React) against the running gateway over HTTP, with the artifacts
- * relay-compiler generated from relay/*.ts (committed in relay/__generated__/):
+ * relay-compiler generated from test/clients/relay/*.ts (committed in test/clients/relay/__generated__/):
  * - the compiler validates the documents against schema/schema.graphql and finds the committed
  *   artifacts fresh (`relay-compiler --validate`);
  * - forward pagination through groupCallTasks exactly as usePaginationFragment's loadNext does it
@@ -28,12 +28,12 @@ import {
   type OperationType,
   type ReaderFragment,
 } from 'relay-runtime';
-import FlowDetailsFragment, { type FlowDetails_flow$data } from '../../relay/__generated__/FlowDetails_flow.graphql';
-import FlowListFragment, { type FlowList_query$data } from '../../relay/__generated__/FlowList_query.graphql';
-import FlowListQuery, { type FlowListQuery as FlowListQueryType } from '../../relay/__generated__/FlowListQuery.graphql';
-import TaskDetailsFragment, { type TaskDetails_task$data } from '../../relay/__generated__/TaskDetails_task.graphql';
-import TaskListFragment, { type TaskList_query$data } from '../../relay/__generated__/TaskList_query.graphql';
-import TaskListQuery, { type TaskListQuery as TaskListQueryType } from '../../relay/__generated__/TaskListQuery.graphql';
+import FlowDetailsFragment, { type FlowDetails_flow$data } from './relay/__generated__/FlowDetails_flow.graphql';
+import FlowListFragment, { type FlowList_query$data } from './relay/__generated__/FlowList_query.graphql';
+import FlowListQuery, { type FlowListQuery as FlowListQueryType } from './relay/__generated__/FlowListQuery.graphql';
+import TaskDetailsFragment, { type TaskDetails_task$data } from './relay/__generated__/TaskDetails_task.graphql';
+import TaskListFragment, { type TaskList_query$data } from './relay/__generated__/TaskList_query.graphql';
+import TaskListQuery, { type TaskListQuery as TaskListQueryType } from './relay/__generated__/TaskListQuery.graphql';
 import { startStack, type Stack } from '../helpers/stack';
 import { expectedFlow, expectedTask, flowsIn, lastDays, pick, taskById, tasksIn } from './records';
 

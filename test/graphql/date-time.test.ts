@@ -5,7 +5,7 @@
 import { GraphQLError, Kind, type GraphQLScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema';
-import { parseZone } from '../../src/upstream/local-time';
+import { parseZone } from '../../src/time';
 
 const DateTime = schema.getType('DateTime') as GraphQLScalarType;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset, type Dataset } from '../../src/simulator';
-import { parseZone, toLocal } from '../../src/upstream/local-time';
+import { parseZone, toLocal } from '../../src/time';
 import { NOW } from './helpers';
 
 const zone = parseZone('+08:00');

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { toLocal } from '../../src/upstream/local-time';
+import { toLocal } from '../../src/time';
 import { ALL, body, call, FLOWS, NOW, query, TASKS } from './helpers';
 
 let sim: Simulator;

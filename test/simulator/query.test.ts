@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type FlowRecord, type Simulator, type TaskRecord } from '../../src/simulator';
-import { toLocal } from '../../src/upstream/local-time';
+import { toLocal } from '../../src/time';
 import { ALL, body, FLOWS, NOW, query, TASKS } from './helpers';
 
 let sim: Simulator;

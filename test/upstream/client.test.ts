@@ -10,7 +10,7 @@ import { startSimulator, type EnvelopeMode, type Simulator } from '../../src/sim
 import { UpstreamClient, type UpstreamClientOptions, type UpstreamEvent } from '../../src/upstream/client';
 import { createLaafficApi } from '../../src/upstream/endpoints';
 import { UpstreamError, type UpstreamErrorCode } from '../../src/upstream/errors';
-import { parseZone, toLocal } from '../../src/upstream/local-time';
+import { parseZone, toLocal } from '../../src/time';
 
 // ---------------------------------------------------------------------------------------------
 // Suite-wide guards: no unhandled rejection, no secret in any error.

@@ -10,7 +10,7 @@ import { createUpstream, type LaafficApi, type Upstream } from '../../src/upstre
 import { UpstreamClient } from '../../src/upstream/client';
 import { createLaafficApi } from '../../src/upstream/endpoints';
 import { UpstreamError } from '../../src/upstream/errors';
-import { fromLocal, parseZone, type Zone } from '../../src/upstream/local-time';
+import { fromLocal, parseZone, type Zone } from '../../src/time';
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../../src/upstream/records';
 
 const TASKS = '/v3/voice/group/call/query';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/upstream/errors';
-import { parseZone } from '../../src/upstream/local-time';
+import { parseZone } from '../../src/time';
 import { parseGroupCallTaskPage, parseRecallFlowPage } from '../../src/upstream/records';
 
 const PLUS8 = parseZone('+08:00');

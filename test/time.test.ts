@@ -9,7 +9,7 @@ import {
   toIsoWithOffset,
   toLocal,
   type Zone,
-} from '../../src/upstream/local-time';
+} from '../src/time';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => Date.UTC(y, mo - 1, d, h, mi, s);
 const pad = (n: number) => String(n).padStart(2, '0');
