@@ -3,7 +3,7 @@
  * A bad value throws ConfigError naming the variable; the secret is never echoed back.
  */
 import { z } from 'zod';
-import type { UpstreamOptions } from './upstream';
+import { PRODUCT_LINE_IDS, productLine, type ProductLine, type ProductLineId, type UpstreamOptions } from './upstream';
 import { parseZone, type Zone } from './time';
 
 export class ConfigError extends Error {
@@ -29,8 +29,16 @@ const EnvSchema = z.object({
   LAAFFIC_API_SECRET: z.string().min(1).optional(),
   LAAFFIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.laaffic.com'),
   LAAFFIC_TIMEZONE: z.string().default(DEFAULT_TIMEZONE),
-  LAAFFIC_TASKS_PATH: path.default('/v3/voice/group/call/query'),
-  LAAFFIC_RECALL_FLOWS_PATH: path.default('/voice/recallFlow/queryPage'),
+  LAAFFIC_PRODUCTS: z.string().optional(),
+  LAAFFIC_GROUP_CALL_TASKS_PATH: path.optional(),
+  LAAFFIC_GROUP_CALL_RECALL_FLOWS_PATH: path.optional(),
+  LAAFFIC_GROUP_CALL_RECALL_FLOW_DETAIL_PATH: path.optional(),
+  LAAFFIC_AI_AGENT_TASKS_PATH: path.optional(),
+  LAAFFIC_AI_AGENT_RECALL_FLOWS_PATH: path.optional(),
+  LAAFFIC_AI_AGENT_RECALL_FLOW_DETAIL_PATH: path.optional(),
+  // Before the AI Agent line: the (one) line's paths. They keep that meaning: the group-call line's.
+  LAAFFIC_TASKS_PATH: path.optional(),
+  LAAFFIC_RECALL_FLOWS_PATH: path.optional(),
   PORT: int(0, 65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   UPSTREAM_CONNECT_TIMEOUT_MS: int(1, 120_000).default(3_000),
@@ -84,6 +92,56 @@ function parseCorsOrigins(value: string | undefined): '*' | string[] | false {
     if (!URL.canParse(o) || new URL(o).origin !== o) throw new ConfigError(`invalid configuration:\n  CORS_ORIGINS: not an origin (scheme://host[:port]): ${o}`);
   }
   return origins;
+}
+
+/**
+ * LAAFFIC_PRODUCTS: unset = every line; otherwise a comma-separated list of GROUP_CALL / AI_AGENT
+ * (case and spaces ignored, duplicates dropped).
+ */
+function parseProducts(value: string | undefined): ProductLineId[] | string {
+  if (value === undefined || value.trim() === '') return [...PRODUCT_LINE_IDS];
+  const ids: ProductLineId[] = [];
+  for (const raw of value.split(',')) {
+    const id = raw.trim().toUpperCase();
+    if (id === '') continue;
+    if (!(PRODUCT_LINE_IDS as readonly string[]).includes(id)) return `unknown product line "${raw.trim()}" (expected ${PRODUCT_LINE_IDS.join(', ')})`;
+    if (!ids.includes(id as ProductLineId)) ids.push(id as ProductLineId);
+  }
+  return ids.length > 0 ? ids : `expected at least one of ${PRODUCT_LINE_IDS.join(', ')}`;
+}
+
+/**
+ * The served lines with their paths. LAAFFIC_TASKS_PATH / LAAFFIC_RECALL_FLOWS_PATH, from before
+ * there were two lines, still name the group-call line's paths; set beside the new name with
+ * another value, they are a start-up error rather than a silent choice.
+ */
+function buildLines(e: Env, ids: ProductLineId[], lines: string[]): ProductLine[] {
+  const legacy = (name: string, old: string | undefined, current: string | undefined, fresh: string) => {
+    if (old !== undefined && current !== undefined && old !== current) {
+      lines.push(`  ${name}: replaced by ${fresh}, which is set to another value (set only ${fresh})`);
+    }
+    return current ?? old;
+  };
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const all: Record<ProductLineId, ProductLine> = {
+    GROUP_CALL: productLine(
+      'GROUP_CALL',
+      defined({
+        tasksPath: legacy('LAAFFIC_TASKS_PATH', e.LAAFFIC_TASKS_PATH, e.LAAFFIC_GROUP_CALL_TASKS_PATH, 'LAAFFIC_GROUP_CALL_TASKS_PATH'),
+        recallFlowsPath: legacy('LAAFFIC_RECALL_FLOWS_PATH', e.LAAFFIC_RECALL_FLOWS_PATH, e.LAAFFIC_GROUP_CALL_RECALL_FLOWS_PATH, 'LAAFFIC_GROUP_CALL_RECALL_FLOWS_PATH'),
+        recallFlowDetailPath: e.LAAFFIC_GROUP_CALL_RECALL_FLOW_DETAIL_PATH,
+      }),
+    ),
+    AI_AGENT: productLine(
+      'AI_AGENT',
+      defined({
+        tasksPath: e.LAAFFIC_AI_AGENT_TASKS_PATH,
+        recallFlowsPath: e.LAAFFIC_AI_AGENT_RECALL_FLOWS_PATH,
+        recallFlowDetailPath: e.LAAFFIC_AI_AGENT_RECALL_FLOW_DETAIL_PATH,
+      }),
+    ),
+  };
+  return ids.map((id) => all[id]);
 }
 
 export interface Config {
@@ -141,6 +199,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (cleaned.LAAFFIC_API_KEY && !cleaned.LAAFFIC_API_SECRET) {
     lines.push('  LAAFFIC_API_SECRET: required when LAAFFIC_API_KEY is set');
   }
+  const products = parseProducts(cleaned.LAAFFIC_PRODUCTS);
+  if (typeof products === 'string') lines.push(`  LAAFFIC_PRODUCTS: ${products}`);
+  const productLines = parsed.success && typeof products !== 'string' ? buildLines(parsed.data, products, lines) : [];
   if (!parsed.success || zone === undefined || lines.length > 0) {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
@@ -179,8 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiSecret: e.LAAFFIC_API_SECRET,
       baseUrl: e.LAAFFIC_BASE_URL.replace(/\/+$/, ''),
       zone,
-      tasksPath: e.LAAFFIC_TASKS_PATH,
-      recallFlowsPath: e.LAAFFIC_RECALL_FLOWS_PATH,
+      lines: productLines,
       connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,
       bodyTimeoutMs: e.UPSTREAM_BODY_TIMEOUT_MS,

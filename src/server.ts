@@ -10,7 +10,7 @@ import type { Logger } from './logger';
 import { createMetrics, type GatewayMetrics } from './plugins/metrics';
 import { loadPersistedOperations } from './plugins/persisted-operations';
 import { createReadiness } from './plugins/readiness';
-import { createUpstream, type Upstream, type UpstreamCredentials } from './upstream';
+import { createUpstream, endpointNames, type Upstream, type UpstreamCredentials } from './upstream';
 import { createFastLane, type FastLane } from './fast-lane';
 import { createGatewayContext } from './graphql/context';
 import { schema } from './graphql/schema';
@@ -102,10 +102,7 @@ export function badRequestTarget(req: IncomingMessage): boolean {
 
 export async function startGateway(config: Config, credentials: UpstreamCredentials, log: Logger): Promise<Gateway> {
   const upstream = createUpstream(config.upstream, credentials);
-  const metrics = createMetrics(upstream.client, {
-    [config.upstream.tasksPath]: 'groupCallTasks',
-    [config.upstream.recallFlowsPath]: 'recallFlows',
-  });
+  const metrics = createMetrics(upstream.client, endpointNames(config.upstream.lines));
   const settings = {
     zone: config.upstream.zone,
     defaultWindowDays: config.defaultWindowDays,

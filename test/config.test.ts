@@ -28,8 +28,6 @@ describe('loadConfig defaults', () => {
       apiKey: undefined,
       apiSecret: undefined,
       baseUrl: 'https://api.laaffic.com',
-      tasksPath: '/v3/voice/group/call/query',
-      recallFlowsPath: '/voice/recallFlow/queryPage',
       connectTimeoutMs: 3_000,
       headersTimeoutMs: 10_000,
       bodyTimeoutMs: 10_000,
@@ -41,6 +39,22 @@ describe('loadConfig defaults', () => {
       maxResponseBytes: 4_000_000,
     });
     expect(c.upstream.zone).toMatchObject({ kind: 'offset', offsetMinutes: 480, name: '+08:00' });
+    expect(c.upstream.lines).toEqual([
+      {
+        id: 'GROUP_CALL',
+        tasksPath: '/v3/voice/group/call/query',
+        recallFlowsPath: '/v3/voice/recallFlow/queryPage',
+        recallFlowDetailPath: '/v3/voice/recallFlow/queryDetail',
+        taskParams: {},
+      },
+      {
+        id: 'AI_AGENT',
+        tasksPath: '/voice/group/call/query',
+        recallFlowsPath: '/voice/recallFlow/queryPage',
+        recallFlowDetailPath: '/voice/recallFlow/queryDetail',
+        taskParams: { taskType: 3 },
+      },
+    ]);
     expect(c.defaultWindowDays).toBe(30);
     expect(c.join).toEqual({ lookbackHours: 24, skewMinutes: 5 });
     expect(c.log.level).toBe('info');
@@ -74,7 +88,8 @@ describe('loadConfig defaults', () => {
     expect(c.server.host).toBe('127.0.0.1');
     expect(c.upstream.baseUrl).toBe('http://127.0.0.1:9999/prefix');
     expect(c.upstream.zone).toMatchObject({ kind: 'iana', name: 'America/New_York' });
-    expect(c.upstream.recallFlowsPath).toBe('/v3/voice/recallFlow/queryPage');
+    // The variable from before the AI Agent line still names the group-call line's flows path.
+    expect(c.upstream.lines[0]).toMatchObject({ id: 'GROUP_CALL', recallFlowsPath: '/v3/voice/recallFlow/queryPage' });
     expect(c.upstream.retries).toBe(0);
     expect(c.upstream.retryBaseMs).toBe(5);
     expect(c.upstream.concurrency).toBe(2);
@@ -128,6 +143,10 @@ describe('bad values stop with a ConfigError naming the variable', () => {
     ['LAAFFIC_BASE_URL', 'not a url'],
     ['LAAFFIC_TASKS_PATH', 'v3/no/leading/slash'],
     ['LAAFFIC_RECALL_FLOWS_PATH', '/has space'],
+    ['LAAFFIC_AI_AGENT_TASKS_PATH', 'relative'],
+    ['LAAFFIC_GROUP_CALL_RECALL_FLOW_DETAIL_PATH', '/a b'],
+    ['LAAFFIC_PRODUCTS', 'IVR'],
+    ['LAAFFIC_PRODUCTS', ' , '],
     ['UPSTREAM_RETRIES', '-1'],
     ['UPSTREAM_RETRIES', '11'],
     ['UPSTREAM_RETRIES', 'three'],
@@ -183,5 +202,49 @@ describe('the secret never appears in a configuration error', () => {
   it('even when the secret is itself the odd one out (key missing is fine, secret only)', () => {
     const c = loadConfig({ LAAFFIC_API_SECRET: SECRET });
     expect(c.useSimulator).toBe(true);
+  });
+});
+
+describe('product lines', () => {
+  it('LAAFFIC_PRODUCTS picks the lines served (case and spaces ignored, duplicates dropped)', () => {
+    expect(loadConfig({ LAAFFIC_PRODUCTS: 'ai_agent' }).upstream.lines.map((l) => l.id)).toEqual(['AI_AGENT']);
+    expect(loadConfig({ LAAFFIC_PRODUCTS: ' GROUP_CALL , group_call' }).upstream.lines.map((l) => l.id)).toEqual(['GROUP_CALL']);
+    expect(loadConfig({ LAAFFIC_PRODUCTS: 'AI_AGENT,GROUP_CALL' }).upstream.lines.map((l) => l.id)).toEqual(['AI_AGENT', 'GROUP_CALL']);
+  });
+
+  it('an unknown line is a start-up error naming the variable and the known lines', () => {
+    const e = configError({ LAAFFIC_PRODUCTS: 'GROUP_CALL,IVR' });
+    expect(e.message).toContain('LAAFFIC_PRODUCTS');
+    expect(e.message).toContain('"IVR"');
+    expect(e.message).toContain('AI_AGENT');
+  });
+
+  it('each line has its own three paths', () => {
+    const c = loadConfig({
+      LAAFFIC_AI_AGENT_TASKS_PATH: '/a/tasks',
+      LAAFFIC_AI_AGENT_RECALL_FLOWS_PATH: '/a/flows',
+      LAAFFIC_AI_AGENT_RECALL_FLOW_DETAIL_PATH: '/a/detail',
+      LAAFFIC_GROUP_CALL_TASKS_PATH: '/g/tasks',
+      LAAFFIC_GROUP_CALL_RECALL_FLOWS_PATH: '/g/flows',
+      LAAFFIC_GROUP_CALL_RECALL_FLOW_DETAIL_PATH: '/g/detail',
+    });
+    expect(c.upstream.lines).toEqual([
+      { id: 'GROUP_CALL', tasksPath: '/g/tasks', recallFlowsPath: '/g/flows', recallFlowDetailPath: '/g/detail', taskParams: {} },
+      { id: 'AI_AGENT', tasksPath: '/a/tasks', recallFlowsPath: '/a/flows', recallFlowDetailPath: '/a/detail', taskParams: { taskType: 3 } },
+    ]);
+  });
+
+  it('LAAFFIC_TASKS_PATH / LAAFFIC_RECALL_FLOWS_PATH keep naming the group-call line paths', () => {
+    const c = loadConfig({ LAAFFIC_TASKS_PATH: '/old/tasks', LAAFFIC_RECALL_FLOWS_PATH: '/old/flows' });
+    expect(c.upstream.lines[0]).toMatchObject({ id: 'GROUP_CALL', tasksPath: '/old/tasks', recallFlowsPath: '/old/flows' });
+    expect(c.upstream.lines[1]).toMatchObject({ id: 'AI_AGENT', tasksPath: '/voice/group/call/query' });
+    // The same value under both names is no conflict.
+    expect(loadConfig({ LAAFFIC_TASKS_PATH: '/x', LAAFFIC_GROUP_CALL_TASKS_PATH: '/x' }).upstream.lines[0]!.tasksPath).toBe('/x');
+  });
+
+  it('an old and a new name with different values is a start-up error naming both', () => {
+    const e = configError({ LAAFFIC_RECALL_FLOWS_PATH: '/old', LAAFFIC_GROUP_CALL_RECALL_FLOWS_PATH: '/new' });
+    expect(e.message).toContain('LAAFFIC_RECALL_FLOWS_PATH');
+    expect(e.message).toContain('LAAFFIC_GROUP_CALL_RECALL_FLOWS_PATH');
   });
 });

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { UpstreamError } from './errors';
 import { fromLocal, type Zone } from '../time';
+import type { ProductLineId } from './lines';
 
 // GraphQL's Int is 32-bit: a larger number could not be served, so it is an invalid answer here.
 const INT_MAX = 2_147_483_647;
@@ -46,6 +47,8 @@ const PageWire = z.object({
 });
 
 export interface GroupCallTaskRecord {
+  /** The product line whose list the record came from (not an upstream field). */
+  product: ProductLineId;
   taskId: number;
   taskName: string;
   status: number;
@@ -63,6 +66,8 @@ export interface GroupCallTaskRecord {
 }
 
 export interface RecallFlowRecord {
+  /** The product line whose list the record came from (not an upstream field). */
+  product: ProductLineId;
   keyId: number;
   taskId: number;
   taskName: string;
@@ -135,7 +140,7 @@ function epoch(local: string, zone: Zone, what: string): number {
   }
 }
 
-export function parseGroupCallTaskPage(data: unknown, zone: Zone): Page<GroupCallTaskRecord> {
+export function parseGroupCallTaskPage(data: unknown, zone: Zone, product: ProductLineId = 'GROUP_CALL'): Page<GroupCallTaskRecord> {
   return parsePage(
     data,
     'group call task',
@@ -150,13 +155,14 @@ export function parseGroupCallTaskPage(data: unknown, zone: Zone): Page<GroupCal
         return undefined;
       }
       return {
-        taskId, taskName, status, rate: rate ?? null, numCnt, callNum, success, fail, createdTime,
+        product, taskId, taskName, status, rate: rate ?? null, numCnt, callNum, success, fail, createdTime,
         createdAt: epoch(createdTime, zone, 'createdTime'),
         scriptId: scriptId ?? null,
         taskType: taskType ?? null,
       };
     },
     (w) => ({
+      product,
       ...w,
       rate: w.rate ?? null,
       scriptId: w.scriptId ?? null,
@@ -166,7 +172,7 @@ export function parseGroupCallTaskPage(data: unknown, zone: Zone): Page<GroupCal
   );
 }
 
-export function parseRecallFlowPage(data: unknown, zone: Zone): Page<RecallFlowRecord> {
+export function parseRecallFlowPage(data: unknown, zone: Zone, product: ProductLineId = 'GROUP_CALL'): Page<RecallFlowRecord> {
   return parsePage(
     data,
     'recall flow',
@@ -180,10 +186,57 @@ export function parseRecallFlowPage(data: unknown, zone: Zone): Page<RecallFlowR
         return undefined;
       }
       return {
-        keyId, taskId, taskName, createTime, recallType, recallInterval, recallNum, finishNum, status,
+        product, keyId, taskId, taskName, createTime, recallType, recallInterval, recallNum, finishNum, status,
         createdAt: epoch(createTime, zone, 'createTime'),
       };
     },
-    (w) => ({ ...w, createdAt: epoch(w.createTime, zone, 'createTime') }),
+    (w) => ({ product, ...w, createdAt: epoch(w.createTime, zone, 'createTime') }),
   );
+}
+
+// The detail is documented partly (API.md, "Recall flow detail"): nodes may lack a task id (not
+// started yet), nodeList may be absent or null. A node's other fields (voice settings) are not served.
+const RecallNodeWire = z.object({
+  keyId: int,
+  // 0 or below names no task: an unstarted node, as far as a caller can tell.
+  taskId: int.nullish().transform((v) => (v == null || v <= 0 ? null : v)),
+  nodeStatus: int,
+});
+
+const RecallFlowDetailWire = z.object({
+  keyId: int,
+  recallInterval: int,
+  recallNum: int,
+  recallType: int,
+  status: int,
+  nodeList: z.array(RecallNodeWire).nullish(),
+});
+
+export interface RecallNodeRecord {
+  keyId: number;
+  /** The group call task the node runs as; null when the upstream names none (yet). */
+  taskId: number | null;
+  status: number;
+}
+
+export interface RecallFlowDetailRecord {
+  product: ProductLineId;
+  keyId: number;
+  recallInterval: number;
+  recallNum: number;
+  recallType: number;
+  status: number;
+  /** The flow's process nodes, one per redial attempt, in the upstream's order. */
+  nodes: RecallNodeRecord[];
+}
+
+export function parseRecallFlowDetail(data: unknown, product: ProductLineId = 'GROUP_CALL'): RecallFlowDetailRecord {
+  const d = RecallFlowDetailWire.safeParse(data);
+  if (!d.success) throw invalid('recall flow detail', d.error);
+  const { nodeList, ...flow } = d.data;
+  return {
+    product,
+    ...flow,
+    nodes: (nodeList ?? []).map((n) => ({ keyId: n.keyId, taskId: n.taskId, status: n.nodeStatus })),
+  };
 }

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startSimulator, type EnvelopeMode, type Simulator } from '../../src/simulator';
 import { UpstreamClient, type UpstreamClientOptions, type UpstreamEvent } from '../../src/upstream/client';
 import { createLaafficApi } from '../../src/upstream/endpoints';
+import { productLine } from '../../src/upstream/lines';
 import { UpstreamError, type UpstreamErrorCode } from '../../src/upstream/errors';
 import { parseZone, toLocal } from '../../src/time';
 
@@ -284,7 +285,7 @@ describe('retries per fault kind (counted by the simulator)', () => {
 
   it('an invalid record is UPSTREAM_INVALID_RESPONSE (validated by the endpoint layer), 1 call', async () => {
     const c = makeClient();
-    const api = createLaafficApi(c, ZONE, { tasksPath: TASKS, recallFlowsPath: FLOWS });
+    const api = createLaafficApi(c, ZONE, productLine('GROUP_CALL', { tasksPath: TASKS, recallFlowsPath: FLOWS }));
     sim.queueFault('invalid-record', { endpoint: 'groupCallTasks' });
     const window = { current: 1, size: 10, from: NOW - 30 * DAY, to: NOW };
     const err = await expectError(api.queryGroupCallTasks(window), 'UPSTREAM_INVALID_RESPONSE');

@@ -9,6 +9,7 @@ import { startSimulator, type FlowRecord, type Simulator, type TaskRecord } from
 import { createUpstream, type LaafficApi, type Upstream } from '../../src/upstream';
 import { UpstreamClient } from '../../src/upstream/client';
 import { createLaafficApi } from '../../src/upstream/endpoints';
+import { productLine } from '../../src/upstream/lines';
 import { UpstreamError } from '../../src/upstream/errors';
 import { fromLocal, parseZone, type Zone } from '../../src/time';
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../../src/upstream/records';
@@ -22,6 +23,7 @@ const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
 
 function expectedTask(t: TaskRecord): GroupCallTaskRecord {
   return {
+    product: 'GROUP_CALL',
     taskId: t.taskId,
     taskName: t.taskName,
     status: t.status,
@@ -39,6 +41,7 @@ function expectedTask(t: TaskRecord): GroupCallTaskRecord {
 
 function expectedFlow(f: FlowRecord): RecallFlowRecord {
   return {
+    product: 'GROUP_CALL',
     keyId: f.keyId,
     taskId: f.taskId,
     taskName: f.taskName,
@@ -78,7 +81,7 @@ async function fixture(timezone: string): Promise<Fixture> {
     connections: 8,
     maxResponseBytes: 4_000_000,
   });
-  return { sim, client, zone, api: createLaafficApi(client, zone, { tasksPath: TASKS, recallFlowsPath: FLOWS }) };
+  return { sim, client, zone, api: createLaafficApi(client, zone, productLine('GROUP_CALL', { tasksPath: TASKS, recallFlowsPath: FLOWS })) };
 }
 
 async function allTaskPages(api: LaafficApi, q: Parameters<LaafficApi['queryGroupCallTasks']>[0]) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../src/upstream/errors';
 import { parseZone } from '../../src/time';
-import { parseGroupCallTaskPage, parseRecallFlowPage } from '../../src/upstream/records';
+import { parseGroupCallTaskPage, parseRecallFlowDetail, parseRecallFlowPage } from '../../src/upstream/records';
 
 const PLUS8 = parseZone('+08:00');
 const NY = parseZone('America/New_York');
@@ -71,7 +71,7 @@ describe('parseGroupCallTaskPage', () => {
     const p = parseGroupCallTaskPage(page([task(), task({ taskId: 5001856, createdTime: '2024-01-01 00:00:00' })]), PLUS8);
     expect(p.total).toBe(2);
     expect(p.records).toHaveLength(2);
-    expect(p.records[0]).toEqual({ ...task(), createdAt: Date.UTC(2024, 5, 4, 6, 49, 36) });
+    expect(p.records[0]).toEqual({ product: 'GROUP_CALL', ...task(), createdAt: Date.UTC(2024, 5, 4, 6, 49, 36) });
     expect(p.records[1]!.createdAt).toBe(Date.UTC(2023, 11, 31, 16));
     expect(hasNaN(p)).toBe(false);
   });
@@ -183,7 +183,7 @@ describe('parseGroupCallTaskPage', () => {
 describe('parseRecallFlowPage', () => {
   it('parses a valid page with createdAt in the zone', () => {
     const p = parseRecallFlowPage(page([flow()]), PLUS8);
-    expect(p).toEqual({ records: [{ ...flow(), createdAt: Date.UTC(2024, 5, 4, 6, 50, 26) }], total: 1 });
+    expect(p).toEqual({ records: [{ product: 'GROUP_CALL', ...flow(), createdAt: Date.UTC(2024, 5, 4, 6, 50, 26) }], total: 1 });
   });
 
   it('passes unknown status and recallType codes through', () => {
@@ -209,5 +209,72 @@ describe('parseRecallFlowPage', () => {
     expect(invalid(() => parseRecallFlowPage(page([flow({ createTime: '2024-02-30 00:00:00' })]), PLUS8)).message).toContain(
       'createTime',
     );
+  });
+});
+
+describe('records carry their product line', () => {
+  it('stamps each task and flow with the line the caller names', () => {
+    expect(parseGroupCallTaskPage(page([task({ taskType: 3 })]), PLUS8, 'AI_AGENT').records[0]!.product).toBe('AI_AGENT');
+    expect(parseRecallFlowPage(page([flow()]), PLUS8, 'AI_AGENT').records[0]!.product).toBe('AI_AGENT');
+  });
+});
+
+// The provider's AI Agent example (API.md, "Recall flow detail"): parent 5009611, node task 5009612.
+const detail = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  keyId: 880461,
+  recallInterval: 10,
+  recallNum: 2,
+  recallType: 0,
+  status: 1,
+  nodeList: [
+    { keyId: 91, taskId: 5009612, nodeStatus: 2, scriptId: 77 },
+    { keyId: 92, nodeStatus: 0 },
+  ],
+  ...over,
+});
+
+describe('parseRecallFlowDetail', () => {
+  it('parses the flow and its nodes in the upstream order; a node without a task id has taskId null', () => {
+    expect(parseRecallFlowDetail(detail(), 'AI_AGENT')).toEqual({
+      product: 'AI_AGENT',
+      keyId: 880461,
+      recallInterval: 10,
+      recallNum: 2,
+      recallType: 0,
+      status: 1,
+      nodes: [
+        { keyId: 91, taskId: 5009612, status: 2 },
+        { keyId: 92, taskId: null, status: 0 },
+      ],
+    });
+  });
+
+  it('reads a null or 0 taskId as no task, and an absent or null nodeList as no nodes', () => {
+    const d = parseRecallFlowDetail(detail({ nodeList: [{ keyId: 1, taskId: null, nodeStatus: 0 }, { keyId: 2, taskId: 0, nodeStatus: 0 }] }));
+    expect(d.nodes.map((n) => n.taskId)).toEqual([null, null]);
+    expect(parseRecallFlowDetail(detail({ nodeList: null })).nodes).toEqual([]);
+    const absent = detail();
+    delete absent.nodeList;
+    expect(parseRecallFlowDetail(absent).nodes).toEqual([]);
+  });
+
+  it('passes unknown node status codes through', () => {
+    expect(parseRecallFlowDetail(detail({ nodeList: [{ keyId: 1, taskId: 5, nodeStatus: 9 }] })).nodes[0]!.status).toBe(9);
+  });
+
+  it.each([
+    ['a missing keyId', (d: Record<string, unknown>) => delete d.keyId, 'keyId'],
+    ['a mistyped node taskId', (d: Record<string, unknown>) => (d.nodeList = [{ keyId: 1, taskId: 'x', nodeStatus: 0 }]), 'taskId'],
+    ['a node without nodeStatus', (d: Record<string, unknown>) => (d.nodeList = [{ keyId: 1, taskId: 5 }]), 'nodeStatus'],
+    ['nodeList not an array', (d: Record<string, unknown>) => (d.nodeList = 'none'), 'nodeList'],
+  ])('%s is UPSTREAM_INVALID_RESPONSE naming the field', (_what, mutate, field) => {
+    const d = detail();
+    mutate(d);
+    expect(invalid(() => parseRecallFlowDetail(d)).message).toContain(field);
+  });
+
+  it('a body that is not an object is UPSTREAM_INVALID_RESPONSE', () => {
+    invalid(() => parseRecallFlowDetail(null));
+    invalid(() => parseRecallFlowDetail([detail()]));
   });
 });
