@@ -8,7 +8,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
 import type { Zone } from '../upstream/local-time';
 import type { GatewayContext } from './context';
-import { decodeGlobalID, encodeGlobalID } from './global-id';
+import { decodeGlobalID, encodeGlobalID } from './paging/global-id';
 
 /** DateTime's output: an instant plus the zone it is shown in (the upstream account's). */
 export interface ZonedInstant {

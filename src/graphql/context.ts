@@ -6,8 +6,8 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { CallOptions, GroupCallTaskRecord, LaafficApi } from '../upstream';
 import type { Zone } from '../upstream/local-time';
-import { createParentTaskLoader, type ParentTaskLoader } from './parent-task-loader';
-import { createTaskRecallFlowsLoader, type TaskRecallFlowsLoader } from './task-recall-flows-loader';
+import { createParentTaskLoader, type ParentTaskLoader } from './join/parent-task-loader';
+import { createTaskRecallFlowsLoader, type TaskRecallFlowsLoader } from './join/task-recall-flows-loader';
 
 export interface GatewaySettings {
   zone: Zone;

@@ -1,9 +1,9 @@
 /** GroupCallTask: an IVR or AI group call task, and its recall flows. */
 import { builder } from './builder';
 import type { GatewayContext } from './context';
-import { resolveConnection, resolveWindow } from './connection';
-import { filterFingerprint } from './cursor';
-import { parseTaskLocalId, taskLocalId } from './global-id';
+import { resolveConnection, resolveWindow } from './paging/connection';
+import { filterFingerprint } from './paging/cursor';
+import { parseTaskLocalId, taskLocalId } from './paging/global-id';
 import { GroupCallTaskStatus } from './group-call-task-status';
 import { GroupCallTaskType } from './group-call-task-type';
 import { loadTaskNode } from './node-load';

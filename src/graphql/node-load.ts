@@ -4,8 +4,8 @@
  */
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
 import type { GatewayContext } from './context';
-import type { FlowKey, TaskKey } from './global-id';
-import { primeTask } from './parent-task-loader';
+import type { FlowKey, TaskKey } from './paging/global-id';
+import { primeTask } from './join/parent-task-loader';
 
 // The upstream does not say whether endTime is inclusive, so look a little either side.
 const SLACK_SECONDS = 2;

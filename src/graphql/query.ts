@@ -1,12 +1,12 @@
 /** Query: the two lists (node and nodes come from the relay plugin). */
 import { builder } from './builder';
-import { resolveConnection, resolveWindow } from './connection';
-import { filterFingerprint } from './cursor';
+import { resolveConnection, resolveWindow } from './paging/connection';
+import { filterFingerprint } from './paging/cursor';
 import { InputError } from './errors';
 import { GroupCallTaskConnection } from './group-call-task-connection';
 import { GroupCallTaskFilter } from './group-call-task-filter';
 import { GroupCallTaskStatus } from './group-call-task-status';
-import { primeTask, trackTaskList } from './parent-task-loader';
+import { primeTask, trackTaskList } from './join/parent-task-loader';
 import { RecallFlowConnection } from './recall-flow-connection';
 import { RecallFlowFilter } from './recall-flow-filter';
 

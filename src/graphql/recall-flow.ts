@@ -1,7 +1,7 @@
 /** RecallFlow: an automatic recall (redial) flow, and its parent task (joined through the loader). */
 import { builder } from './builder';
 import type { GatewayContext } from './context';
-import { flowLocalId, parseFlowLocalId } from './global-id';
+import { flowLocalId, parseFlowLocalId } from './paging/global-id';
 import { loadFlowNode } from './node-load';
 import { RecallFlowStatus } from './recall-flow-status';
 import { RecallType } from './recall-type';

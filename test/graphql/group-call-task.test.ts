@@ -4,7 +4,7 @@
  * call), nodes(ids:), and the task's recall flows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/global-id';
+import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { FlowRecord, TaskRecord } from '../../src/simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import {

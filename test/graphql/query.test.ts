@@ -4,7 +4,7 @@
  * errors, and upstream failures mapped to error codes at the failing field's path.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/global-id';
+import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { FlowRecord, Simulator, TaskRecord } from '../../src/simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { codes, inWindow, ok, TASK_STATUS, walk, windowFilter, windowOver, type Conn, type Window } from './helpers';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE, planPages, sliceWindow, type PageCall } from '../../src/graphql/page-plan';
+import { MAX_PAGE_SIZE, planPages, sliceWindow, type PageCall } from '../../../src/graphql/paging/page-plan';
 
 /** Serves `items` the way the upstream does: page `current` (1-based) of `size` records. */
 const serve = <T>(items: T[], c: PageCall): T[] => items.slice((c.current - 1) * c.size, c.current * c.size);

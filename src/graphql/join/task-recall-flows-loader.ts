@@ -4,8 +4,8 @@
  * fewer calls than one exact parent-id search per task; the connection is then sliced in memory.
  */
 import DataLoader from 'dataloader';
-import type { RecallFlowRecord } from '../upstream';
-import type { GatewayContext } from './context';
+import type { RecallFlowRecord } from '../../upstream';
+import type { GatewayContext } from '../context';
 
 export interface TaskFlowsKey {
   taskId: number;

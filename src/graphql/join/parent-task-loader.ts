@@ -4,8 +4,8 @@
  * The batch reads merged windows, each by scan or by name search, whichever is cheaper.
  */
 import DataLoader from 'dataloader';
-import type { GroupCallTaskRecord } from '../upstream';
-import type { GatewayContext } from './context';
+import type { GroupCallTaskRecord } from '../../upstream';
+import type { GatewayContext } from '../context';
 import { chooseStrategy, mergeWindows, type JoinWindow, type ParentKey } from './join-plan';
 
 export type ParentTaskLoader = DataLoader<ParentKey, GroupCallTaskRecord | null, number>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStrategy, mergeWindows, type ParentKey } from '../../src/graphql/join-plan';
+import { chooseStrategy, mergeWindows, type ParentKey } from '../../../src/graphql/join/join-plan';
 
 const H = 3_600_000;
 const key = (taskId: number, hint: number, name = `task ${taskId}`): ParentKey => ({ taskId, hint, name });
