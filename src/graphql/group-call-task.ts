@@ -6,6 +6,7 @@ import { filterFingerprint } from './paging/cursor';
 import { parseTaskLocalId, taskLocalId } from './paging/global-id';
 import { GroupCallTaskStatus } from './group-call-task-status';
 import { GroupCallTaskType } from './group-call-task-type';
+import { requestJoin } from './join/request-join';
 import { loadTaskNode } from './node-load';
 import { RecallFlowConnection } from './recall-flow-connection';
 
@@ -55,7 +56,7 @@ builder.node('GroupCallTask', {
             args,
             resolved,
             async (current, size, w) => {
-              const all = await ctx.taskRecallFlows.load({ taskId: task.taskId, from: w.from, to: w.to });
+              const all = await requestJoin(ctx).recallFlowsOf(task, w);
               return { records: all.slice((current - 1) * size, current * size), total: all.length };
             },
             ctx.totals,

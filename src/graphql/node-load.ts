@@ -5,7 +5,7 @@
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
 import type { GatewayContext } from './context';
 import type { FlowKey, TaskKey } from './paging/global-id';
-import { primeTask } from './join/parent-task-loader';
+import { requestJoin } from './join/request-join';
 
 // The upstream does not say whether endTime is inclusive, so look a little either side.
 const SLACK_SECONDS = 2;
@@ -21,7 +21,7 @@ export async function loadTaskNode(key: TaskKey, ctx: GatewayContext): Promise<G
     { current: 1, size: 100, from: (key.created - SLACK_SECONDS) * 1000, to: (key.created + SLACK_SECONDS) * 1000 },
     ctx.call,
   );
-  for (const r of page.records) primeTask(ctx, r);
+  requestJoin(ctx).sawTasks(page.records);
   return page.records.find((r) => r.taskId === key.taskId) ?? null;
 }
 

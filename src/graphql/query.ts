@@ -6,7 +6,7 @@ import { InputError } from './errors';
 import { GroupCallTaskConnection } from './group-call-task-connection';
 import { GroupCallTaskFilter } from './group-call-task-filter';
 import { GroupCallTaskStatus } from './group-call-task-status';
-import { primeTask, trackTaskList } from './join/parent-task-loader';
+import { requestJoin } from './join/request-join';
 import { RecallFlowConnection } from './recall-flow-connection';
 import { RecallFlowFilter } from './recall-flow-filter';
 
@@ -42,11 +42,9 @@ builder.queryFields((t) => ({
           (current, size, w) =>
             ctx.api.queryGroupCallTasks({ current, size, from: w.from * 1000, to: w.to * 1000, statuses, appId, search }, ctx.call),
           ctx.totals,
-        ).then((c) => {
-          for (const edge of c.edges) primeTask(ctx, edge.node);
-          return c;
-        });
-        return trackTaskList(ctx, connection);
+        );
+        // Parent lookups of the request wait for this list, and its tasks join them at no cost.
+        return requestJoin(ctx).taskList(connection, (c) => c.edges.map((edge) => edge.node));
       },
     },
     GroupCallTaskConnection,

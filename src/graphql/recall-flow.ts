@@ -2,6 +2,7 @@
 import { builder } from './builder';
 import type { GatewayContext } from './context';
 import { flowLocalId, parseFlowLocalId } from './paging/global-id';
+import { requestJoin } from './join/request-join';
 import { loadFlowNode } from './node-load';
 import { RecallFlowStatus } from './recall-flow-status';
 import { RecallType } from './recall-type';
@@ -27,7 +28,7 @@ builder.node('RecallFlow', {
       type: 'GroupCallTask',
       nullable: true,
       description: 'The parent group call task, joined by taskId (batched); null if the upstream no longer lists it.',
-      resolve: (r, _a, ctx) => ctx.parentTasks.load({ taskId: r.taskId, hint: r.createdAt, name: r.taskName }),
+      resolve: (r, _a, ctx) => requestJoin(ctx).parentOf(r),
     }),
   }),
 });
