@@ -1,7 +1,8 @@
 /**
- * The Pothos builder and its SchemaTypes. Type files register themselves on it by side-effect
- * import (see schema.ts). Edges and nodes are non-null as the contract says; every connection
- * carries a totalCount; global ids use our own opaque encoding (global-id.ts).
+ * The Pothos builder and its SchemaTypes. Type files (one per domain type: group-call-task.ts,
+ * recall-flow.ts, node.ts) register themselves on it by side-effect import (see schema.ts). Edges
+ * and nodes are non-null as the contract says; every connection carries a totalCount; global ids
+ * use our own opaque encoding (paging/global-id.ts).
  */
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';

@@ -1,11 +1,17 @@
 /**
- * Refetching a node by its global id with one narrow upstream call: the id carries the created
- * second (and for a flow its parent id), so a window of a few seconds around it finds the record.
+ * Node: the Node interface with the node(id:) and nodes(ids:) root fields (the relay plugin's,
+ * configured in builder.ts), and refetching a node by its global id with one narrow upstream
+ * call: the id carries the created second (and for a flow its parent id), so a window of a few
+ * seconds around it finds the record. The types' `loadOne` call these.
  */
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
+import { builder } from './builder';
 import type { GatewayContext } from './context';
-import type { FlowKey, TaskKey } from './paging/global-id';
 import { requestJoin } from './join/request-join';
+import type { FlowKey, TaskKey } from './paging/global-id';
+
+/** Registers the Node interface, Query.node and Query.nodes (first among the root fields). */
+export const NodeInterface = builder.nodeInterfaceRef();
 
 // The upstream does not say whether endTime is inclusive, so look a little either side.
 const SLACK_SECONDS = 2;
