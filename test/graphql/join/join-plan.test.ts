@@ -1,3 +1,4 @@
+/** join/join-plan.ts, pure: merged parent windows, and scan versus name search by calls left. */
 import { describe, expect, it } from 'vitest';
 import { chooseStrategy, mergeWindows, type ParentKey } from '../../../src/graphql/join/join-plan';
 

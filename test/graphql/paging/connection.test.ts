@@ -1,5 +1,5 @@
 /**
- * connection.ts, pure: Relay first/after/last/before over an in-memory page-numbered list, with
+ * paging/connection.ts, pure: Relay first/after/last/before over an in-memory page-numbered list, with
  * every upstream page call recorded, pageInfo at both ends, and what `last` costs.
  */
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-/** cursor.ts: opaque connection cursors round-trip, and anything else is a BAD_USER_INPUT. */
+/** paging/cursor.ts: opaque connection cursors round-trip, and anything else is a BAD_USER_INPUT. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, filterFingerprint, type CursorData } from '../../../src/graphql/paging/cursor';

@@ -1,4 +1,4 @@
-/** global-id.ts: opaque Relay ids round-trip; malformed ones are a BAD_USER_INPUT, never a crash. */
+/** paging/global-id.ts: opaque Relay ids round-trip; malformed ones are a BAD_USER_INPUT, never a crash. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/graphql/errors';

@@ -1,5 +1,5 @@
 /**
- * page-plan.ts: the fewest upstream page calls for a Relay window (offset, limit), by table, by
+ * paging/page-plan.ts: the fewest upstream page calls for a Relay window (offset, limit), by table, by
  * exhaustive check of the "one call whenever a size fits" rule, and by a property that slices a
  * simulated page-numbered list.
  */
