@@ -15,8 +15,8 @@
 import { createServer } from 'node:http';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { Pool } from 'undici';
-import { encodeCursor, filterFingerprint } from '../src/graphql/cursor';
-import { encodeGlobalID, taskLocalId } from '../src/graphql/global-id';
+import { encodeCursor, filterFingerprint } from '../src/graphql/paging/cursor';
+import { encodeGlobalID, taskLocalId } from '../src/graphql/paging/global-id';
 import type { WireTask } from '../src/simulator/records';
 import { fromLocal, parseZone, toIsoWithOffset, toLocal } from '../src/time';
 import { authHeaders } from '../src/upstream/sign';

@@ -1,14 +1,15 @@
 /**
- * The Pothos builder and its SchemaTypes. Type files register themselves on it by side-effect
- * import (see schema.ts). Edges and nodes are non-null as the contract says; every connection
- * carries a totalCount; global ids use our own opaque encoding (global-id.ts).
+ * The Pothos builder and its SchemaTypes. Type files (one per domain type: group-call-task.ts,
+ * recall-flow.ts, node.ts) register themselves on it by side-effect import (see schema.ts). Edges
+ * and nodes are non-null as the contract says; every connection carries a totalCount; global ids
+ * use our own opaque encoding (paging/global-id.ts).
  */
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
 import type { Zone } from '../time';
 import type { GatewayContext } from './context';
-import { decodeGlobalID, encodeGlobalID } from './global-id';
+import { decodeGlobalID, encodeGlobalID } from './paging/global-id';
 
 /** DateTime's output: an instant plus the zone it is shown in (the upstream account's). */
 export interface ZonedInstant {

@@ -1,13 +1,14 @@
 /**
  * The per-request context: the upstream API with this request's deadline and call accounting,
- * the request's clock, memories (list totals) and DataLoaders. Resolvers read only this.
+ * the request's clock and memory of list totals. Resolvers read only this; the join's
+ * per-request state (loaders, known tasks) hangs off it through Pothos's context cache
+ * (join/request-join.ts), so the context is complete when built.
  */
 import { setMaxListeners } from 'node:events';
+import { initContextCache } from '@pothos/core';
 import type { Logger } from 'pino';
-import type { CallOptions, GroupCallTaskRecord, LaafficApi } from '../upstream';
+import type { CallOptions, LaafficApi } from '../upstream';
 import type { Zone } from '../time';
-import { createParentTaskLoader, type ParentTaskLoader } from './parent-task-loader';
-import { createTaskRecallFlowsLoader, type TaskRecallFlowsLoader } from './task-recall-flows-loader';
 
 export interface GatewaySettings {
   zone: Zone;
@@ -21,7 +22,13 @@ export interface RequestStats {
   upstreamCalls: number;
 }
 
-export interface GatewayContext {
+/**
+ * The context-cache key (`initContextCache()`): per-request state cached on it survives yoga
+ * copying the context into its own.
+ */
+type ContextCacheKey = ReturnType<typeof initContextCache>;
+
+export interface GatewayContext extends ContextCacheKey {
   api: LaafficApi;
   settings: GatewaySettings;
   log: Logger;
@@ -31,12 +38,7 @@ export interface GatewayContext {
   stats: RequestStats;
   /** List totals already learnt in this request, by list key. */
   totals: Map<string, number>;
-  /** Every task the request has received so far, by taskId (join candidates at no cost). */
-  knownTasks: Map<number, GroupCallTaskRecord>;
-  /** Task lists still being fetched; parent lookups wait for them before calling upstream. */
-  taskLists: Set<Promise<unknown>>;
-  parentTasks: ParentTaskLoader;
-  taskRecallFlows: TaskRecallFlowsLoader;
+  /** Reports each DataLoader batch size (metrics). */
   observeBatch: (loader: string, size: number) => void;
   /** Releases the request's deadline timer (called when execution ends). */
   dispose: () => void;
@@ -78,7 +80,8 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
       stats.upstreamCalls++;
     },
   };
-  const ctx = {
+  return {
+    ...initContextCache(),
     api: deps.api,
     settings: deps.settings,
     log: deps.log,
@@ -87,16 +90,11 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
     stats,
     totals: new Map<string, number>(),
     observeBatch: deps.observeBatch ?? (() => {}),
-    knownTasks: new Map(),
-    taskLists: new Set(),
     dispose: () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onClientAbort);
       deps.shutdown?.removeEventListener('abort', onClientAbort);
     },
     abort: onClientAbort,
-  } as GatewayContext;
-  ctx.parentTasks = createParentTaskLoader(ctx);
-  ctx.taskRecallFlows = createTaskRecallFlowsLoader(ctx);
-  return ctx;
+  };
 }

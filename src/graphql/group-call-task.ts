@@ -1,13 +1,46 @@
-/** GroupCallTask: an IVR or AI group call task, and its recall flows. */
+/**
+ * GroupCallTask: an IVR or AI group call task. Its enums (status, type), the task list's filter
+ * and connection, Query.groupCallTasks, and GroupCallTask.recallFlows (through the join).
+ */
 import { builder } from './builder';
+import { defineCodeEnum } from './code-enum';
 import type { GatewayContext } from './context';
-import { resolveConnection, resolveWindow } from './connection';
-import { filterFingerprint } from './cursor';
-import { parseTaskLocalId, taskLocalId } from './global-id';
-import { GroupCallTaskStatus } from './group-call-task-status';
-import { GroupCallTaskType } from './group-call-task-type';
-import { loadTaskNode } from './node-load';
-import { RecallFlowConnection } from './recall-flow-connection';
+import { requestJoin } from './join/request-join';
+import { loadTaskNode } from './node';
+import { resolveConnection, resolveWindow } from './paging/connection';
+import { filterFingerprint } from './paging/cursor';
+import { parseTaskLocalId, taskLocalId } from './paging/global-id';
+import { RecallFlowConnection } from './recall-flow';
+import { searchText } from './search-text';
+
+/** The upstream task `status` codes. */
+export const GroupCallTaskStatus = defineCodeEnum('GroupCallTaskStatus', 'Sending status of a group call task.', {
+  WAITING_TO_SUBMIT: { code: 0, description: 'Waiting to submit (0).' },
+  CALLING: { code: 1, description: 'Calling (1).' },
+  FINISHED: { code: 2, description: 'Finished (2).' },
+  SUBMISSION_FAILED: { code: 3, description: 'Submission failed (3).' },
+  CANCELLED: { code: 4, description: 'Cancelled (4).' },
+  PAUSED: { code: 5, description: 'Paused (5).' },
+  SUBMITTING: { code: 6, description: 'Submitting (6).' },
+});
+
+/** The upstream task `taskType` codes. */
+export const GroupCallTaskType = defineCodeEnum('GroupCallTaskType', 'Kind of group call.', {
+  IVR: { code: 1, description: 'Normal (IVR) group call (1).' },
+  AI: { code: 2, description: 'AI group call (2).' },
+  AI_AGENT: { code: 3, description: 'AI-agent group call (3).' },
+});
+
+/** The task list's filter input. */
+export const GroupCallTaskFilter = builder.inputType('GroupCallTaskFilter', {
+  fields: (t) => ({
+    createdFrom: t.field({ type: 'DateTime', description: 'Window start (inclusive). Default: createdTo minus the configured default window.' }),
+    createdTo: t.field({ type: 'DateTime', description: 'Window end (inclusive). Default: now, pinned in the cursors of the pages that follow.' }),
+    statuses: t.field({ type: [GroupCallTaskStatus.ref], description: 'Empty or absent: every status.' }),
+    appId: t.int(),
+    search: t.string({ description: 'Fuzzy search over task name, voice file name and text-to-speech text.' }),
+  }),
+});
 
 builder.node('GroupCallTask', {
   description: 'An IVR or AI group call task.',
@@ -55,7 +88,7 @@ builder.node('GroupCallTask', {
             args,
             resolved,
             async (current, size, w) => {
-              const all = await ctx.taskRecallFlows.load({ taskId: task.taskId, from: w.from, to: w.to });
+              const all = await requestJoin(ctx).recallFlowsOf(task, w);
               return { records: all.slice((current - 1) * size, current * size), total: all.length };
             },
             ctx.totals,
@@ -66,3 +99,41 @@ builder.node('GroupCallTask', {
     ),
   }),
 });
+
+/** GroupCallTaskConnection and GroupCallTaskEdge. */
+export const GroupCallTaskConnection = builder.connectionObject(
+  { type: 'GroupCallTask', name: 'GroupCallTaskConnection' },
+  { name: 'GroupCallTaskEdge' },
+);
+
+builder.queryField('groupCallTasks', (t) =>
+  t.connection(
+    {
+      type: 'GroupCallTask',
+      description: 'Page size: first or last, 1..100, default 20.',
+      args: { filter: t.arg({ type: GroupCallTaskFilter }) },
+      resolve: async (_root, args, ctx) => {
+        const f = args.filter ?? {};
+        const statuses = f.statuses?.map((s) => GroupCallTaskStatus.toCode(s)).sort((a, b) => a - b);
+        const search = searchText(f.search, 'filter.search');
+        const appId = f.appId ?? undefined;
+        const fingerprint = filterFingerprint(['tasks', f.createdFrom ?? null, f.createdTo ?? null, statuses ?? [], appId ?? null, search ?? null]);
+        const resolved = resolveWindow(
+          args,
+          { createdFrom: f.createdFrom, createdTo: f.createdTo, defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400, now: ctx.now },
+          fingerprint,
+        );
+        const connection = resolveConnection(
+          args,
+          resolved,
+          (current, size, w) =>
+            ctx.api.queryGroupCallTasks({ current, size, from: w.from * 1000, to: w.to * 1000, statuses, appId, search }, ctx.call),
+          ctx.totals,
+        );
+        // Parent lookups of the request wait for this list, and its tasks join them at no cost.
+        return requestJoin(ctx).taskList(connection, (c) => c.edges.map((edge) => edge.node));
+      },
+    },
+    GroupCallTaskConnection,
+  ),
+);

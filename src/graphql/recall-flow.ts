@@ -1,10 +1,47 @@
-/** RecallFlow: an automatic recall (redial) flow, and its parent task (joined through the loader). */
+/**
+ * RecallFlow: an automatic recall (redial) flow. Its enums (status, recall type), the flow list's
+ * filter and connection (shared with GroupCallTask.recallFlows), Query.recallFlows, and
+ * RecallFlow.parentTask (through the join).
+ */
 import { builder } from './builder';
+import { defineCodeEnum } from './code-enum';
 import type { GatewayContext } from './context';
-import { flowLocalId, parseFlowLocalId } from './global-id';
-import { loadFlowNode } from './node-load';
-import { RecallFlowStatus } from './recall-flow-status';
-import { RecallType } from './recall-type';
+import { requestJoin } from './join/request-join';
+import { loadFlowNode } from './node';
+import { resolveConnection, resolveWindow } from './paging/connection';
+import { filterFingerprint } from './paging/cursor';
+import { flowLocalId, parseFlowLocalId } from './paging/global-id';
+import { searchText } from './search-text';
+
+/** The upstream recall flow `status` codes. */
+export const RecallFlowStatus = defineCodeEnum('RecallFlowStatus', 'Progress of a recall flow.', {
+  PENDING: { code: 0, description: 'Pending (0).' },
+  IN_PROGRESS: { code: 1, description: 'In progress (1).' },
+  COMPLETED: { code: 2, description: 'Completed (2).' },
+  CANCELLED: { code: 3, description: 'Cancelled (3).' },
+  EXECUTION_EXCEPTION: { code: 4, description: 'Execution exception (4).' },
+});
+
+/** Which numbers a recall flow redials (the upstream `recallType` codes). */
+export const RecallType = defineCodeEnum('RecallType', 'Which numbers a recall flow redials.', {
+  ALL: { code: 0, description: 'Redial every number (0).' },
+  FAILED_ONLY: { code: 1, description: 'Redial failed numbers only (1).' },
+});
+
+/** The recall flow list's filter input. */
+export const RecallFlowFilter = builder.inputType('RecallFlowFilter', {
+  fields: (t) => ({
+    createdFrom: t.field({ type: 'DateTime' }),
+    createdTo: t.field({ type: 'DateTime' }),
+    parentTask: t.string({ description: 'Fuzzy search by parent task name, or exact search by parent task id (upstream semantics).' }),
+  }),
+});
+
+/** RecallFlowConnection and RecallFlowEdge (shared by Query.recallFlows and GroupCallTask.recallFlows). */
+export const RecallFlowConnection = builder.connectionObject(
+  { type: 'RecallFlow', name: 'RecallFlowConnection' },
+  { name: 'RecallFlowEdge' },
+);
 
 builder.node('RecallFlow', {
   description: 'An automatic recall (redial) flow attached to a parent group call task.',
@@ -27,7 +64,34 @@ builder.node('RecallFlow', {
       type: 'GroupCallTask',
       nullable: true,
       description: 'The parent group call task, joined by taskId (batched); null if the upstream no longer lists it.',
-      resolve: (r, _a, ctx) => ctx.parentTasks.load({ taskId: r.taskId, hint: r.createdAt, name: r.taskName }),
+      resolve: (r, _a, ctx) => requestJoin(ctx).parentOf(r),
     }),
   }),
 });
+
+builder.queryField('recallFlows', (t) =>
+  t.connection(
+    {
+      type: 'RecallFlow',
+      description: 'Page size: first or last, 1..100, default 20.',
+      args: { filter: t.arg({ type: RecallFlowFilter }) },
+      resolve: (_root, args, ctx) => {
+        const f = args.filter ?? {};
+        const taskName = searchText(f.parentTask, 'filter.parentTask');
+        const fingerprint = filterFingerprint(['flows', f.createdFrom ?? null, f.createdTo ?? null, taskName ?? null]);
+        const resolved = resolveWindow(
+          args,
+          { createdFrom: f.createdFrom, createdTo: f.createdTo, defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400, now: ctx.now },
+          fingerprint,
+        );
+        return resolveConnection(
+          args,
+          resolved,
+          (current, size, w) => ctx.api.queryRecallFlows({ current, size, from: w.from * 1000, to: w.to * 1000, taskName }, ctx.call),
+          ctx.totals,
+        );
+      },
+    },
+    RecallFlowConnection,
+  ),
+);

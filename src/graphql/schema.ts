@@ -1,16 +1,12 @@
-/** Assembles the schema: each type file registers itself on the builder when imported. */
+/**
+ * Assembles the schema: each type file registers itself on the builder when imported. The
+ * printed SDL (schema/schema.graphql, `npm run codegen`) is sorted, so this order is only the
+ * introspection order.
+ */
 import { builder } from './builder';
 import './date-time';
-import './group-call-task-status';
-import './group-call-task-type';
-import './recall-type';
-import './recall-flow-status';
-import './group-call-task';
+import './node';
 import './recall-flow';
-import './group-call-task-connection';
-import './recall-flow-connection';
-import './group-call-task-filter';
-import './recall-flow-filter';
-import './query';
+import './group-call-task';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,12 +1,18 @@
 /**
  * errors.ts: maskError keeps the codes of typed errors (input, upstream, graphql-js's own) and
- * masks everything else as INTERNAL_SERVER_ERROR without leaking its message or stack.
+ * masks everything else as INTERNAL_SERVER_ERROR without leaking its message or stack; end to end
+ * over real HTTP, upstream failures become error codes at the failing field's path while the
+ * sibling fields keep their data.
  */
 import { createRequire } from 'node:module';
 import { GraphQLError } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, maskError, MASKED_MESSAGE } from '../../src/graphql/errors';
+import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/paging/global-id';
+import type { Simulator } from '../../src/simulator';
 import { UpstreamError } from '../../src/upstream/errors';
+import { startStack, type Stack } from '../helpers/stack';
+import { inWindow, windowFilter, windowOver } from './helpers';
 
 /** graphql-js as yoga loads it natively (CommonJS): a second GraphQLError class under vitest. */
 const cjsGraphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -96,5 +102,146 @@ describe('maskError', () => {
     const internal = maskError(new cjsGraphql.GraphQLError('boom', { path: ['x'], originalError: new Error('boom') }));
     expect(internal.extensions.code).toBe('INTERNAL_SERVER_ERROR');
     expect(internal.message).toBe(MASKED_MESSAGE);
+  });
+});
+
+describe('upstream failures (own simulator)', () => {
+  let faulty: Stack;
+  let sim: Simulator;
+  let taskId: string;
+  let flowId: string;
+  let flowWindow: Record<string, string>;
+  let flowTotal: number;
+  let taskWindow: Record<string, string>;
+  const seen: unknown[] = [];
+
+  beforeAll(async () => {
+    faulty = await startStack();
+    sim = faulty.sim;
+    const t = sim.dataset.tasks[40]!;
+    const f = sim.dataset.flows[40]!;
+    taskId = encodeGlobalID('GroupCallTask', taskLocalId({ taskId: t.taskId, created: t.createdMs / 1000 }));
+    flowId = encodeGlobalID('RecallFlow', flowLocalId({ keyId: f.keyId, taskId: f.taskId, created: f.createdMs / 1000 }));
+    const fw = windowOver(sim.dataset.flows, 10, 20);
+    flowWindow = windowFilter(fw);
+    flowTotal = sim.dataset.flows.filter((x) => inWindow(x.createdMs, fw)).length;
+    taskWindow = windowFilter(windowOver(sim.dataset.tasks, 10, 20));
+  });
+  afterEach(() => {
+    sim.setFaults({});
+    sim.setClockSkew(0);
+  });
+  afterAll(() => faulty.close());
+
+
+  const retried = () => 1 + faulty.config.upstream.retries;
+  type Case = { name: string; arrange: () => void; code: string; upstreamCode?: number; calls: () => number };
+  const cases: Case[] = [
+    { name: '-1', arrange: () => sim.queueFault('error-code', { code: -1, endpoint: 'groupCallTasks' }), code: 'UPSTREAM_UNAUTHENTICATED', upstreamCode: -1, calls: () => 1 },
+    { name: '-2', arrange: () => sim.queueFault('error-code', { code: -2, endpoint: 'groupCallTasks' }), code: 'UPSTREAM_FORBIDDEN_IP', upstreamCode: -2, calls: () => 1 },
+    { name: '-22', arrange: () => sim.queueFault('error-code', { code: -22, endpoint: 'groupCallTasks' }), code: 'UPSTREAM_BAD_REQUEST', upstreamCode: -22, calls: () => 1 },
+    {
+      name: '-18, persistent',
+      arrange: () => sim.setFaults({ errorRate: 1, errorCode: -18, endpoint: 'groupCallTasks' }),
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstreamCode: -18,
+      calls: retried,
+    },
+    { name: 'unknown code -99', arrange: () => sim.queueFault('error-code', { code: -99, endpoint: 'groupCallTasks' }), code: 'UPSTREAM_ERROR', upstreamCode: -99, calls: () => 1 },
+    { name: 'malformed body', arrange: () => sim.queueFault('malformed-body', { endpoint: 'groupCallTasks' }), code: 'UPSTREAM_INVALID_RESPONSE', calls: () => 1 },
+    { name: 'invalid record', arrange: () => sim.queueFault('invalid-record', { endpoint: 'groupCallTasks' }), code: 'UPSTREAM_INVALID_RESPONSE', calls: () => 1 },
+    { name: 'HTTP 500, persistent', arrange: () => sim.setFaults({ http500Rate: 1, endpoint: 'groupCallTasks' }), code: 'UPSTREAM_UNAVAILABLE', calls: retried },
+    { name: 'dropped connections, persistent', arrange: () => sim.setFaults({ dropRate: 1, endpoint: 'groupCallTasks' }), code: 'UPSTREAM_UNAVAILABLE', calls: retried },
+  ];
+
+  it.each(cases)('$name → $code at the failing field; the sibling field still has its data', async ({ arrange, code, upstreamCode, calls }) => {
+    arrange();
+    faulty.resetCalls();
+    const res = await faulty.gql(
+      `query($id: ID!, $f: RecallFlowFilter) { failing: node(id: $id) { id ... on GroupCallTask { taskId } } sibling: recallFlows(first: 3, filter: $f) { totalCount edges { node { keyId } } } }`,
+      { id: taskId, f: flowWindow },
+    );
+    seen.push(res);
+    expect(res.status).toBe(200);
+    expect(res.data?.failing).toBeNull();
+    expect(res.data?.sibling.totalCount).toBe(flowTotal);
+    expect(res.data?.sibling.edges).toHaveLength(3);
+    expect(res.errors).toHaveLength(1);
+    const [error] = res.errors!;
+    expect(error!.path).toEqual(['failing']);
+    expect(error!.extensions?.code).toBe(code);
+    expect(error!.extensions?.upstreamCode).toBe(upstreamCode);
+    expect(faulty.calls()).toEqual({ tasks: calls(), flows: 1 });
+  });
+
+  it('clock skew of 600 s → -16, retried once with a fresh timestamp, then UPSTREAM_TIMESTAMP_EXPIRED', async () => {
+    sim.setClockSkew(600);
+    faulty.resetCalls();
+    const res = await faulty.gql(`query($id: ID!) { failing: node(id: $id) { id } }`, { id: taskId });
+    seen.push(res);
+    expect(res.data).toEqual({ failing: null });
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.upstreamCode])).toEqual([[['failing'], 'UPSTREAM_TIMESTAMP_EXPIRED', -16]]);
+    expect(faulty.calls()).toEqual({ tasks: 2, flows: 0 });
+  });
+
+  it('a failing list field is null at its path (non-null: the whole data is null)', async () => {
+    sim.queueFault('error-code', { code: -2, endpoint: 'groupCallTasks' });
+    const res = await faulty.gql(`query($f: GroupCallTaskFilter) { groupCallTasks(first: 3, filter: $f) { totalCount } }`, { f: taskWindow });
+    seen.push(res);
+    expect(res.data).toBeNull();
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['groupCallTasks'], 'UPSTREAM_FORBIDDEN_IP']]);
+  });
+
+  it('the flows endpoint failing: the flow node is null, the task list beside it is served', async () => {
+    sim.queueFault('error-code', { code: -99, endpoint: 'recallFlows' });
+    const res = await faulty.gql(
+      `query($id: ID!, $f: GroupCallTaskFilter) { failing: node(id: $id) { id } sibling: groupCallTasks(first: 2, filter: $f) { edges { node { taskId } } } }`,
+      { id: flowId, f: taskWindow },
+    );
+    seen.push(res);
+    expect(res.data?.failing).toBeNull();
+    expect(res.data?.sibling.edges).toHaveLength(2);
+    expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.upstreamCode])).toEqual([[['failing'], 'UPSTREAM_ERROR', -99]]);
+  });
+
+  it('parents failing to load: each parentTask is null with an error at its path, the flows are served', async () => {
+    sim.setFaults({ errorRate: 1, errorCode: -1, endpoint: 'groupCallTasks' });
+    const res = await faulty.gql(
+      `query($f: RecallFlowFilter) { recallFlows(first: 3, filter: $f) { edges { node { keyId parentTask { taskId } } } } }`,
+      { f: flowWindow },
+    );
+    seen.push(res);
+    const edges = res.data?.recallFlows.edges as Array<{ node: { keyId: number; parentTask: null } }>;
+    expect(edges).toHaveLength(3);
+    for (const e of edges) expect(e.node.parentTask).toBeNull();
+    const fw = { from: Date.parse(flowWindow.createdFrom!), to: Date.parse(flowWindow.createdTo!) };
+    expect(edges.map((e) => e.node.keyId)).toEqual(sim.dataset.flows.filter((f) => inWindow(f.createdMs, fw)).slice(0, 3).map((f) => f.keyId));
+    // One error per failed field; graphql-js reports them in completion order.
+    const errors = (res.errors ?? []).map((e) => [e.path, e.extensions?.code]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(errors).toEqual([0, 1, 2].map((i) => [['recallFlows', 'edges', i, 'node', 'parentTask'], 'UPSTREAM_UNAUTHENTICATED']));
+  });
+
+  it('after the faults clear, the same query is served again', async () => {
+    const res = await faulty.gql(`query($id: ID!) { node(id: $id) { ... on GroupCallTask { taskId } } }`, { id: taskId });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.node.taskId).toBe(sim.dataset.tasks[40]!.taskId);
+  });
+
+  it('no error any client saw names the secret, the key, the simulator or a stack frame', () => {
+    const text = JSON.stringify(seen);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(text).not.toContain(sim.apiSecret);
+    expect(text).not.toContain(sim.apiKey);
+    expect(text).not.toContain(sim.url);
+    expect(text).not.toContain(new URL(sim.url).host);
+    expect(text).not.toMatch(/\bat\s+\S+\s*\(|file:\/\/|\.ts:\d+|node_modules/);
+    for (const res of seen as Array<{ errors?: Array<Record<string, unknown>> }>) {
+      // Nothing beyond the spec's keys (no stack, no internals); graphql-jit omits `locations` on
+      // some errors (e.g. node(id:)), which the spec allows.
+      for (const e of res.errors ?? []) {
+        const keys = Object.keys(e).sort();
+        expect(keys.filter((k) => k !== 'locations'), JSON.stringify(e)).toEqual(['extensions', 'message', 'path']);
+      }
+    }
   });
 });

@@ -1,18 +1,21 @@
 /**
- * RecallFlow over real HTTP against the embedded simulator: every field compared with the
+ * recall-flow.ts over real HTTP against the embedded simulator: every field compared with the
  * simulator's records, enum mapping, the global id round trip (one upstream call), nodes(ids:),
- * and parentTask joined to the right task.
+ * parentTask joined to the right task, and Query.recallFlows: page walks both ways, totals, the
+ * parent-task filter, the default window and input errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowRecord, TaskRecord } from '../../src/simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import {
+  codes,
   expectedFlow,
   expectedTask,
   FLOW_FIELDS,
   inWindow,
   ok,
   TASK_FIELDS,
+  walk,
   windowFilter,
   windowOver,
   withoutId,
@@ -144,5 +147,117 @@ describe('RecallFlow.parentTask', () => {
     const parent = rows[0]!.parentTask!;
     const again = ok(await stack.gql(`query($id: ID!) { node(id: $id) { ... on GroupCallTask { taskId name } } }`, { id: parent.id }));
     expect(again.node).toEqual({ taskId: parent.taskId, name: parent.name });
+  });
+});
+
+describe('Query.recallFlows', () => {
+  const DAY = 86_400_000;
+  const FLOWS_Q = `query($n: Int, $f: RecallFlowFilter, $after: String) { recallFlows(first: $n, after: $after, filter: $f) {
+  totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { keyId taskId } } } }`;
+  type FlowRow = { keyId: number; taskId: number };
+
+  async function flowPage(vars: { n?: number; f?: Record<string, unknown>; after?: string | null }, s: Stack = stack) {
+    return ok(await s.gql<{ recallFlows: Conn<FlowRow> }>(FLOWS_Q, vars)).recallFlows;
+  }
+  const keyIds = (c: Conn<FlowRow>) => c.edges.map((e) => e.node.keyId);
+
+  describe('page walks over a fixed window', () => {
+    const window = () => windowOver(flows, 100, 40);
+    const expectedIds = (w: Window) => flows.filter((f) => inWindow(f.createdMs, w)).map((f) => f.keyId);
+
+    it('recallFlows: first 7 / after walks the upstream list once, in order, one upstream call a page', async () => {
+      const w = window();
+      const expected = expectedIds(w);
+      expect(expected.length).toBeGreaterThan(7 * 4);
+      const r = await walk<{ keyId: number }>(stack, 'recallFlows', 'RecallFlowFilter', 'keyId', windowFilter(w), 'forward', 7);
+      expect(r.nodes.map((n) => n.keyId)).toEqual(expected);
+      expect(r.pages).toBe(Math.ceil(expected.length / 7));
+      expect(r.totals).toEqual(Array(r.pages).fill(expected.length));
+      expect(r.callsPerPage).toEqual(Array(r.pages).fill(1));
+    });
+
+    it('recallFlows: last 7 / before walks it back once, in order, the first page from one call', async () => {
+      const w = window();
+      const expected = expectedIds(w);
+      const r = await walk<{ keyId: number }>(stack, 'recallFlows', 'RecallFlowFilter', 'keyId', windowFilter(w), 'backward', 7);
+      expect(r.nodes.map((n) => n.keyId)).toEqual(expected);
+      expect(r.pages).toBe(Math.ceil(expected.length / 7));
+      expect(r.totals).toEqual(Array(r.pages).fill(expected.length));
+      // A list of at most 100: the total-probing page already holds the tail.
+      expect(r.callsPerPage[0]).toBe(1);
+      for (const calls of r.callsPerPage) expect(calls).toBeLessThanOrEqual(2);
+    });
+
+    it('totalCount is the upstream total of the window', async () => {
+      const fw = windowOver(flows, 500, 333);
+      expect((await flowPage({ n: 1, f: windowFilter(fw) })).totalCount).toBe(flows.filter((f) => inWindow(f.createdMs, fw)).length);
+    });
+  });
+
+  describe('filters', () => {
+    it('recallFlows parentTask: exactly a parent task id', async () => {
+      const counts = new Map<number, number>();
+      for (const f of flows) counts.set(f.taskId, (counts.get(f.taskId) ?? 0) + 1);
+      const parent = tasks.find((t) => (counts.get(t.taskId) ?? 0) >= 2)!;
+      const w = { from: parent.createdMs, to: stack.sim.dataset.now };
+      const id = String(parent.taskId);
+      const expected = flows.filter((f) => inWindow(f.createdMs, w) && (f.taskId === parent.taskId || f.taskName.toLowerCase().includes(id)));
+      expect(expected.filter((f) => f.taskId === parent.taskId)).toHaveLength(counts.get(parent.taskId)!);
+      const c = await flowPage({ n: 100, f: { ...windowFilter(w), parentTask: id } });
+      expect(keyIds(c)).toEqual(expected.map((f) => f.keyId));
+      expect(c.totalCount).toBe(expected.length);
+    });
+
+    it('recallFlows parentTask: a fuzzy parent task name', async () => {
+      const w = windowOver(flows, 0, 600);
+      const expected = flows.filter((f) => inWindow(f.createdMs, w) && f.taskName.includes('春季促销'));
+      expect(expected.length).toBeGreaterThan(0);
+      const c = await flowPage({ n: 100, f: { ...windowFilter(w), parentTask: '春季促销' } });
+      expect(c.totalCount).toBe(expected.length);
+      expect(keyIds(c)).toEqual(expected.slice(0, 100).map((f) => f.keyId));
+    });
+  });
+
+  describe('default window', () => {
+    /** Records the gateway's default window can hold: ends the second before now, 30 days long. */
+    function bounds<T extends { createdMs: number }>(records: T[], before: number, after: number) {
+      const from = (ms: number) => (Math.floor(ms / 1000) - 1) * 1000 - 30 * DAY;
+      const count = (start: number) => records.filter((r) => r.createdMs >= start).length;
+      return { most: count(from(before)), least: count(from(after)) };
+    }
+
+    it('without createdFrom/createdTo, lists the last 30 days, newest first', async () => {
+      const before = Date.now();
+      const f = await flowPage({});
+      const after = Date.now();
+      const fb = bounds(flows, before, after);
+      expect(f.totalCount).toBeGreaterThanOrEqual(fb.least);
+      expect(f.totalCount).toBeLessThanOrEqual(fb.most);
+      expect(keyIds(f)).toEqual(flows.slice(0, 20).map((r) => r.keyId));
+    });
+  });
+
+  describe('bad input', () => {
+    const ALIVE = '{ groupCallTasks(first: 1) { totalCount } }';
+
+    type Case = [name: string, query: string, vars: () => Record<string, unknown>];
+    const cases: Case[] = [
+      ['first -5', '{ recallFlows(first: -5) { totalCount } }', () => ({})],
+      ['last 101 on flows', '{ recallFlows(last: 101) { totalCount } }', () => ({})],
+      ['malformed before', '{ recallFlows(last: 3, before: "%%%") { totalCount } }', () => ({})],
+      ['createdFrom after createdTo (flows)', FLOWS_Q, () => ({ n: 5, f: { createdFrom: '2024-06-05T00:00:00Z', createdTo: '2024-06-04T00:00:00Z' } })],
+      ['DateTime without offset (literal)', '{ recallFlows(first: 5, filter: { createdTo: "2024-06-04T14:49:36" }) { totalCount } }', () => ({})],
+      ['DateTime on 30 February', FLOWS_Q, () => ({ n: 5, f: { createdFrom: '2024-02-30T00:00:00+08:00' } })],
+    ];
+
+    it.each(cases)('%s → BAD_USER_INPUT, no upstream call, server still answering', async (_name, query, vars) => {
+      stack.resetCalls();
+      const res = await stack.gql(query, vars());
+      expect(res.errors?.length).toBeGreaterThan(0);
+      expect(new Set(codes(res))).toEqual(new Set(['BAD_USER_INPUT']));
+      expect(res.data ?? null).toBeNull();
+      expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
+      expect(ok(await stack.gql(ALIVE)).groupCallTasks.totalCount).toBeGreaterThan(0);
+    });
   });
 });

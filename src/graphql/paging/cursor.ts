@@ -3,7 +3,7 @@
  * (so later pages do not shift when new records arrive) and a fingerprint of the filter.
  */
 import { createHash } from 'node:crypto';
-import { InputError } from './errors';
+import { InputError } from '../errors';
 
 export interface CursorData {
   /** Offset of the edge in the list. */
@@ -24,7 +24,7 @@ export function encodeCursor(c: CursorData): string {
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 /** Ten million pages of 100. */
 export const MAX_OFFSET = 1_000_000_000;
-/** End of 9998, in epoch seconds (see date-time.ts). */
+/** End of 9998, in epoch seconds (see ../date-time.ts). */
 const MAX_WINDOW_SECONDS = Math.floor(Date.UTC(9998, 11, 31, 23, 59, 59) / 1000);
 
 /** Decodes a cursor, or throws a BAD_USER_INPUT error naming the argument. */

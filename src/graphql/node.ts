@@ -1,11 +1,17 @@
 /**
- * Refetching a node by its global id with one narrow upstream call: the id carries the created
- * second (and for a flow its parent id), so a window of a few seconds around it finds the record.
+ * Node: the Node interface with the node(id:) and nodes(ids:) root fields (the relay plugin's,
+ * configured in builder.ts), and refetching a node by its global id with one narrow upstream
+ * call: the id carries the created second (and for a flow its parent id), so a window of a few
+ * seconds around it finds the record. The types' `loadOne` call these.
  */
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
+import { builder } from './builder';
 import type { GatewayContext } from './context';
-import type { FlowKey, TaskKey } from './global-id';
-import { primeTask } from './parent-task-loader';
+import { requestJoin } from './join/request-join';
+import type { FlowKey, TaskKey } from './paging/global-id';
+
+/** Registers the Node interface, Query.node and Query.nodes (first among the root fields). */
+export const NodeInterface = builder.nodeInterfaceRef();
 
 // The upstream does not say whether endTime is inclusive, so look a little either side.
 const SLACK_SECONDS = 2;
@@ -21,7 +27,7 @@ export async function loadTaskNode(key: TaskKey, ctx: GatewayContext): Promise<G
     { current: 1, size: 100, from: (key.created - SLACK_SECONDS) * 1000, to: (key.created + SLACK_SECONDS) * 1000 },
     ctx.call,
   );
-  for (const r of page.records) primeTask(ctx, r);
+  requestJoin(ctx).sawTasks(page.records);
   return page.records.find((r) => r.taskId === key.taskId) ?? null;
 }
 

@@ -3,9 +3,9 @@
  * months, tasks and flows listed together, and a parent missing upstream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalID, flowLocalId } from '../../src/graphql/global-id';
-import type { FlowRecord, TaskRecord } from '../../src/simulator';
-import { startStack, type Stack } from '../helpers/stack';
+import { encodeGlobalID, flowLocalId } from '../../../src/graphql/paging/global-id';
+import type { FlowRecord, TaskRecord } from '../../../src/simulator';
+import { startStack, type Stack } from '../../helpers/stack';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

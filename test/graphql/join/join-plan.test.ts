@@ -1,5 +1,6 @@
+/** join/join-plan.ts, pure: merged parent windows, and scan versus name search by calls left. */
 import { describe, expect, it } from 'vitest';
-import { chooseStrategy, mergeWindows, type ParentKey } from '../../src/graphql/join-plan';
+import { chooseStrategy, mergeWindows, type ParentKey } from '../../../src/graphql/join/join-plan';
 
 const H = 3_600_000;
 const key = (taskId: number, hint: number, name = `task ${taskId}`): ParentKey => ({ taskId, hint, name });

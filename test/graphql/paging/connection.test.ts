@@ -1,5 +1,5 @@
 /**
- * connection.ts, pure: Relay first/after/last/before over an in-memory page-numbered list, with
+ * paging/connection.ts, pure: Relay first/after/last/before over an in-memory page-numbered list, with
  * every upstream page call recorded, pageInfo at both ends, and what `last` costs.
  */
 import fc from 'fast-check';
@@ -11,9 +11,9 @@ import {
   type ConnectionArgs,
   type FetchPage,
   type ListWindow,
-} from '../../src/graphql/connection';
-import { decodeCursor, encodeCursor } from '../../src/graphql/cursor';
-import { InputError } from '../../src/graphql/errors';
+} from '../../../src/graphql/paging/connection';
+import { decodeCursor, encodeCursor } from '../../../src/graphql/paging/cursor';
+import { InputError } from '../../../src/graphql/errors';
 
 const FP = 'fingerprint1';
 const WINDOW: ListWindow = { from: 1_000_000, to: 2_000_000, filter: FP };

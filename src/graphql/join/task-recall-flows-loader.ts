@@ -1,11 +1,12 @@
 /**
- * GroupCallTask.recallFlows' per-request DataLoader: all flows of each task inside the pinned
- * window `[task created, to]`. A batch is served by one scan of the union window when that costs
- * fewer calls than one exact parent-id search per task; the connection is then sliced in memory.
+ * GroupCallTask.recallFlows' per-request DataLoader (built by RequestJoin, which owns it): all
+ * flows of each task inside the pinned window `[task created, to]`. A batch is served by one scan
+ * of the union window when that costs fewer calls than one exact parent-id search per task; the
+ * connection is then sliced in memory.
  */
 import DataLoader from 'dataloader';
-import type { RecallFlowRecord } from '../upstream';
-import type { GatewayContext } from './context';
+import type { RecallFlowRecord } from '../../upstream';
+import type { GatewayContext } from '../context';
 
 export interface TaskFlowsKey {
   taskId: number;

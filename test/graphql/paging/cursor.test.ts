@@ -1,8 +1,8 @@
-/** cursor.ts: opaque connection cursors round-trip, and anything else is a BAD_USER_INPUT. */
+/** paging/cursor.ts: opaque connection cursors round-trip, and anything else is a BAD_USER_INPUT. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, filterFingerprint, type CursorData } from '../../src/graphql/cursor';
-import { InputError } from '../../src/graphql/errors';
+import { decodeCursor, encodeCursor, filterFingerprint, type CursorData } from '../../../src/graphql/paging/cursor';
+import { InputError } from '../../../src/graphql/errors';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 const valid: CursorData = { offset: 7, from: 1_717_200_000, to: 1_719_792_000, filter: 'abcDEF123_-x' };

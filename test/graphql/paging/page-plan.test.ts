@@ -1,11 +1,11 @@
 /**
- * page-plan.ts: the fewest upstream page calls for a Relay window (offset, limit), by table, by
+ * paging/page-plan.ts: the fewest upstream page calls for a Relay window (offset, limit), by table, by
  * exhaustive check of the "one call whenever a size fits" rule, and by a property that slices a
  * simulated page-numbered list.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE, planPages, sliceWindow, type PageCall } from '../../src/graphql/page-plan';
+import { MAX_PAGE_SIZE, planPages, sliceWindow, type PageCall } from '../../../src/graphql/paging/page-plan';
 
 /** Serves `items` the way the upstream does: page `current` (1-based) of `size` records. */
 const serve = <T>(items: T[], c: PageCall): T[] => items.slice((c.current - 1) * c.size, c.current * c.size);

@@ -2,7 +2,7 @@
  * Opaque global ids: base64url of `Type:localId`. The local id carries what a refetch needs
  * (the created time, and for a flow its parent id) so `node(id:)` costs one narrow upstream call.
  */
-import { InputError } from './errors';
+import { InputError } from '../errors';
 
 export const NODE_TYPES = ['GroupCallTask', 'RecallFlow'] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];

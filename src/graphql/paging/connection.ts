@@ -3,9 +3,9 @@
  * into an offset window, asks page-plan.ts for the fewest calls, and builds edges with cursors
  * that pin the window and carry the filter's fingerprint.
  */
-import type { Page } from '../upstream/records';
+import type { Page } from '../../upstream/records';
+import { InputError } from '../errors';
 import { decodeCursor, encodeCursor, type CursorData } from './cursor';
-import { InputError } from './errors';
 import { MAX_PAGE_SIZE, planPages, sliceWindow } from './page-plan';
 
 export const DEFAULT_PAGE_SIZE = 20;

@@ -1,7 +1,7 @@
-/** global-id.ts: opaque Relay ids round-trip; malformed ones are a BAD_USER_INPUT, never a crash. */
+/** paging/global-id.ts: opaque Relay ids round-trip; malformed ones are a BAD_USER_INPUT, never a crash. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/graphql/errors';
+import { InputError } from '../../../src/graphql/errors';
 import {
   decodeGlobalID,
   encodeGlobalID,
@@ -9,7 +9,7 @@ import {
   parseFlowLocalId,
   parseTaskLocalId,
   taskLocalId,
-} from '../../src/graphql/global-id';
+} from '../../../src/graphql/paging/global-id';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 

@@ -1,52 +1,54 @@
 /**
- * RecallFlow.parentTask's per-request DataLoader. Keys are parent task ids carrying a hint (the
- * flow's created time); tasks seen anywhere in the request are primed in, so they cost nothing.
- * The batch reads merged windows, each by scan or by name search, whichever is cheaper.
+ * RecallFlow.parentTask's per-request DataLoader (built by RequestJoin, which owns it). Keys are
+ * parent task ids carrying a hint (the flow's created time); tasks the request has already
+ * received are primed in by the join state, so they cost nothing. A batch first waits for the
+ * task lists still in flight, then reads merged windows, each by scan or by name search,
+ * whichever is cheaper.
  */
 import DataLoader from 'dataloader';
-import type { GroupCallTaskRecord } from '../upstream';
-import type { GatewayContext } from './context';
+import type { GroupCallTaskRecord } from '../../upstream';
+import type { GatewayContext } from '../context';
 import { chooseStrategy, mergeWindows, type JoinWindow, type ParentKey } from './join-plan';
 
 export type ParentTaskLoader = DataLoader<ParentKey, GroupCallTaskRecord | null, number>;
 
+/** What the loader reads and feeds of the request's join state (see request-join.ts). */
+export interface KnownTasks {
+  /** A task the request already holds. */
+  knownTask(taskId: number): GroupCallTaskRecord | undefined;
+  /** Settles once every task list in flight has; undefined when none is. */
+  taskListsInFlight(): Promise<unknown> | undefined;
+  /** Records a task the request has received. */
+  sawTask(record: GroupCallTaskRecord): void;
+}
+
 const PAGE = 100;
 
-export function createParentTaskLoader(ctx: GatewayContext): ParentTaskLoader {
-  const loader: ParentTaskLoader = new DataLoader(
+export function createParentTaskLoader(ctx: GatewayContext, tasks: KnownTasks): ParentTaskLoader {
+  return new DataLoader(
     async (keys) => {
       ctx.observeBatch('parentTask', keys.length);
       // Task lists this request is still fetching may hold the parents: wait for them first.
-      if (ctx.taskLists.size > 0) await Promise.allSettled([...ctx.taskLists]);
-      const unknown = keys.filter((k) => !ctx.knownTasks.has(k.taskId));
-      const found = unknown.length > 0 ? await findParents(ctx, unknown, (r) => primeTask(ctx, r)) : new Map();
+      const inFlight = tasks.taskListsInFlight();
+      if (inFlight) await inFlight;
+      const unknown = keys.filter((k) => !tasks.knownTask(k.taskId));
+      const found = unknown.length > 0 ? await findParents(ctx, unknown, (r) => tasks.sawTask(r)) : new Map();
       return keys.map((k) => {
-        const record = ctx.knownTasks.get(k.taskId) ?? found.get(k.taskId);
+        const record = tasks.knownTask(k.taskId) ?? found.get(k.taskId);
         if (!record) ctx.log.info({ taskId: k.taskId }, 'parent task not found upstream');
         return record ?? null;
       });
     },
     { cacheKeyFn: (k) => k.taskId },
   );
-  return loader;
 }
 
-/** Makes a task the request already holds free for every later parentTask lookup. */
-export function primeTask(ctx: GatewayContext, record: GroupCallTaskRecord): void {
-  ctx.knownTasks.set(record.taskId, record);
-  ctx.parentTasks.prime({ taskId: record.taskId, hint: record.createdAt, name: record.taskName }, record);
-}
-
-/** Registers a task list being fetched, so parent lookups in the same request wait for it. */
-export function trackTaskList<T>(ctx: GatewayContext, list: Promise<T>): Promise<T> {
-  const settled = list.then(
-    () => undefined,
-    () => undefined,
-  );
-  ctx.taskLists.add(settled);
-  void settled.then(() => ctx.taskLists.delete(settled));
-  return list;
-}
+/** The loader key of a task's own record (to prime it). */
+export const parentKeyOf = (record: GroupCallTaskRecord): ParentKey => ({
+  taskId: record.taskId,
+  hint: record.createdAt,
+  name: record.taskName,
+});
 
 async function findParents(
   ctx: GatewayContext,
