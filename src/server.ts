@@ -118,7 +118,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   const shutdown = new AbortController();
   const parseCache = createParseCache();
   const yoga = createGatewayYoga({
-    api: upstream.api,
+    lines: upstream.lines,
     log,
     settings,
     shutdown: shutdown.signal,
@@ -144,7 +144,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
         costMeter,
         maxCost: config.limits.cost,
         bearer: config.auth.tokens.length > 0 ? createBearerCheck(config.auth.tokens) : undefined,
-        createContext: () => createGatewayContext({ api: upstream.api, settings, log, observeBatch: metrics.observeBatch, shutdown: shutdown.signal }),
+        createContext: () => createGatewayContext({ lines: upstream.lines, settings, log, observeBatch: metrics.observeBatch, shutdown: shutdown.signal }),
         log,
         observeOperation: metrics.observeOperation,
         yoga,

@@ -11,7 +11,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { Kind, type DocumentNode } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { LaafficApi } from './upstream';
+import type { LaafficApi, ProductLineId } from './upstream';
 import { createGatewayContext, type GatewayContext, type GatewaySettings } from './graphql/context';
 import { maskError } from './graphql/errors';
 import { schema } from './graphql/schema';
@@ -91,7 +91,7 @@ export const DEFAULT_YOGA_OPTIONS: YogaOptions = {
 };
 
 export interface YogaDeps {
-  api: LaafficApi;
+  lines: ReadonlyMap<ProductLineId, LaafficApi>;
   settings: GatewaySettings;
   log: Logger;
   options?: Partial<YogaOptions>;

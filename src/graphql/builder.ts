@@ -6,7 +6,7 @@
  */
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
-import type { GroupCallTaskRecord, RecallFlowRecord } from '../upstream';
+import type { GroupCallTaskRecord, RecallFlowRecord, RecallNodeRecord } from '../upstream';
 import type { Zone } from '../time';
 import type { GatewayContext } from './context';
 import { decodeGlobalID, encodeGlobalID } from './paging/global-id';
@@ -20,7 +20,12 @@ export interface ZonedInstant {
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   Scalars: { DateTime: { Input: number; Output: ZonedInstant } };
-  Objects: { GroupCallTask: GroupCallTaskRecord; RecallFlow: RecallFlowRecord };
+  Objects: {
+    GroupCallTask: GroupCallTaskRecord;
+    RecallFlow: RecallFlowRecord;
+    /** A node of the flow's detail, with its flow (the child task is joined in the flow's line). */
+    RecallAttempt: { node: RecallNodeRecord; flow: RecallFlowRecord };
+  };
   DefaultEdgesNullability: { list: false; items: false };
   DefaultNodeNullability: false;
   Connection: { totalCount: number };

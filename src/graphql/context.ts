@@ -7,7 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { initContextCache } from '@pothos/core';
 import type { Logger } from 'pino';
-import type { CallOptions, LaafficApi } from '../upstream';
+import type { CallOptions, LaafficApi, ProductLineId } from '../upstream';
 import type { Zone } from '../time';
 
 export interface GatewaySettings {
@@ -29,7 +29,8 @@ export interface RequestStats {
 type ContextCacheKey = ReturnType<typeof initContextCache>;
 
 export interface GatewayContext extends ContextCacheKey {
-  api: LaafficApi;
+  /** The endpoints of each product line the gateway serves, in the configured order. */
+  lines: ReadonlyMap<ProductLineId, LaafficApi>;
   settings: GatewaySettings;
   log: Logger;
   /** The request's "now" (epoch ms): one clock for every defaulted window of the request. */
@@ -47,7 +48,7 @@ export interface GatewayContext extends ContextCacheKey {
 }
 
 export interface ContextDeps {
-  api: LaafficApi;
+  lines: ReadonlyMap<ProductLineId, LaafficApi>;
   settings: GatewaySettings;
   log: Logger;
   /** Reports each DataLoader batch size (metrics). */
@@ -82,7 +83,7 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
   };
   return {
     ...initContextCache(),
-    api: deps.api,
+    lines: deps.lines,
     settings: deps.settings,
     log: deps.log,
     now: Date.now(),

@@ -10,6 +10,8 @@ import { loadTaskNode } from './node';
 import { resolveConnection, resolveWindow } from './paging/connection';
 import { filterFingerprint } from './paging/cursor';
 import { parseTaskLocalId, taskLocalId } from './paging/global-id';
+import { newestFirst, resolveLinesConnection } from './paging/merged-connection';
+import { CallProduct, selectedLines } from './product';
 import { RecallFlowConnection } from './recall-flow';
 import { searchText } from './search-text';
 
@@ -39,18 +41,23 @@ export const GroupCallTaskFilter = builder.inputType('GroupCallTaskFilter', {
     statuses: t.field({ type: [GroupCallTaskStatus.ref], description: 'Empty or absent: every status.' }),
     appId: t.int(),
     search: t.string({ description: 'Fuzzy search over task name, voice file name and text-to-speech text.' }),
+    products: t.field({
+      type: [CallProduct],
+      description: 'Empty or absent: every product line the gateway serves, merged newest first.',
+    }),
   }),
 });
 
 builder.node('GroupCallTask', {
   description: 'An IVR or AI group call task.',
   id: {
-    resolve: (r) => taskLocalId({ taskId: r.taskId, created: Math.floor(r.createdAt / 1000) }),
+    resolve: (r) => taskLocalId({ line: r.product, taskId: r.taskId, created: Math.floor(r.createdAt / 1000) }),
     parse: parseTaskLocalId,
   },
   loadOne: (key, ctx: GatewayContext) => loadTaskNode(key, ctx),
   fields: (t) => ({
     taskId: t.exposeInt('taskId'),
+    product: t.field({ type: CallProduct, description: 'The product line whose list this task comes from.', resolve: (r) => r.product }),
     name: t.exposeString('taskName'),
     status: t.field({
       type: GroupCallTaskStatus.ref,
@@ -100,6 +107,8 @@ builder.node('GroupCallTask', {
   }),
 });
 
+const byNewest = newestFirst<{ createdAt: number; taskId: number }>((t) => t.createdAt, (t) => t.taskId);
+
 /** GroupCallTaskConnection and GroupCallTaskEdge. */
 export const GroupCallTaskConnection = builder.connectionObject(
   { type: 'GroupCallTask', name: 'GroupCallTaskConnection' },
@@ -117,19 +126,19 @@ builder.queryField('groupCallTasks', (t) =>
         const statuses = f.statuses?.map((s) => GroupCallTaskStatus.toCode(s)).sort((a, b) => a - b);
         const search = searchText(f.search, 'filter.search');
         const appId = f.appId ?? undefined;
-        const fingerprint = filterFingerprint(['tasks', f.createdFrom ?? null, f.createdTo ?? null, statuses ?? [], appId ?? null, search ?? null]);
-        const resolved = resolveWindow(
-          args,
-          { createdFrom: f.createdFrom, createdTo: f.createdTo, defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400, now: ctx.now },
+        const lines = selectedLines(ctx, f.products, 'filter.products');
+        // As before there were two lines when none is named, so the cursors handed out then still fit.
+        const products = f.products?.length ? [[...new Set(f.products)].sort()] : [];
+        const fingerprint = filterFingerprint(['tasks', f.createdFrom ?? null, f.createdTo ?? null, statuses ?? [], appId ?? null, search ?? null, ...products]);
+        const connection = resolveLinesConnection(args, {
+          lines,
+          input: { createdFrom: f.createdFrom, createdTo: f.createdTo, defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400, now: ctx.now },
           fingerprint,
-        );
-        const connection = resolveConnection(
-          args,
-          resolved,
-          (current, size, w) =>
-            ctx.api.queryGroupCallTasks({ current, size, from: w.from * 1000, to: w.to * 1000, statuses, appId, search }, ctx.call),
-          ctx.totals,
-        );
+          totals: ctx.totals,
+          fetchPage: (api, current, size, w) =>
+            api.queryGroupCallTasks({ current, size, from: w.from * 1000, to: w.to * 1000, statuses, appId, search }, ctx.call),
+          compare: byNewest,
+        });
         // Parent lookups of the request wait for this list, and its tasks join them at no cost.
         return requestJoin(ctx).taskList(connection, (c) => c.edges.map((edge) => edge.node));
       },

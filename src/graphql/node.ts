@@ -9,6 +9,7 @@ import { builder } from './builder';
 import type { GatewayContext } from './context';
 import { requestJoin } from './join/request-join';
 import type { FlowKey, TaskKey } from './paging/global-id';
+import { lineApi } from './product';
 
 /** Registers the Node interface, Query.node and Query.nodes (first among the root fields). */
 export const NodeInterface = builder.nodeInterfaceRef();
@@ -21,9 +22,11 @@ const MAX_SECONDS = 4_102_444_800;
 
 const plausible = (created: number) => created >= MIN_SECONDS && created <= MAX_SECONDS;
 
+/** A task by its id's key, in the id's line (an unserved line is BAD_USER_INPUT). */
 export async function loadTaskNode(key: TaskKey, ctx: GatewayContext): Promise<GroupCallTaskRecord | null> {
+  const api = lineApi(ctx, key.line ?? 'GROUP_CALL');
   if (!plausible(key.created)) return null;
-  const page = await ctx.api.queryGroupCallTasks(
+  const page = await api.queryGroupCallTasks(
     { current: 1, size: 100, from: (key.created - SLACK_SECONDS) * 1000, to: (key.created + SLACK_SECONDS) * 1000 },
     ctx.call,
   );
@@ -31,9 +34,11 @@ export async function loadTaskNode(key: TaskKey, ctx: GatewayContext): Promise<G
   return page.records.find((r) => r.taskId === key.taskId) ?? null;
 }
 
+/** A flow by its id's key, in the id's line (an unserved line is BAD_USER_INPUT). */
 export async function loadFlowNode(key: FlowKey, ctx: GatewayContext): Promise<RecallFlowRecord | null> {
+  const api = lineApi(ctx, key.line ?? 'GROUP_CALL');
   if (!plausible(key.created)) return null;
-  const page = await ctx.api.queryRecallFlows(
+  const page = await api.queryRecallFlows(
     {
       current: 1,
       size: 100,

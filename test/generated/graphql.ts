@@ -4,6 +4,13 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** The provider's two product lines, each with its own task list, recall-flow list and recall-flow detail endpoints. */
+export type CallProduct =
+  /** AI Agent group calls (task type AI_AGENT). */
+  | 'AI_AGENT'
+  /** IVR and AI group calls (task types IVR and AI). */
+  | 'GROUP_CALL';
+
 /** Sending status of a group call task. */
 export type GroupCallTaskStatus =
   /** Calling (1). */
@@ -28,6 +35,8 @@ export type RecallFlowFilter = {
   createdTo?: string | null | undefined;
   /** Fuzzy search by parent task name, or exact search by parent task id (upstream semantics). */
   parentTask?: string | null | undefined;
+  /** Empty or absent: every product line the gateway serves, merged newest first. */
+  products?: Array<CallProduct> | null | undefined;
 };
 
 /** Progress of a recall flow. */

@@ -43,6 +43,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     LOG_PRETTY: 'false',
     UPSTREAM_RETRY_BASE_MS: '5',
     LAAFFIC_TIMEZONE: sim.timezone,
+    // One line unless a suite asks for more: the single-line suites pin today's call counts.
+    LAAFFIC_PRODUCTS: 'GROUP_CALL',
     ...opts.env,
   });
   const logs: string[] = [];

@@ -7,8 +7,13 @@ export interface ParentKey {
   taskId: number;
   /** The child's created time (epoch ms): the parent was created before it. */
   hint: number;
-  /** The parent's name as the child reports it (used for a name search). */
+  /** The parent's name as the child reports it (used for a name search); '' = unknown (scan only). */
   name: string;
+  /**
+   * Where the task can be, epoch ms, inclusive, when the key knows better than the default
+   * `[hint - lookback, hint + skew]`: a recall attempt's child task runs after its flow.
+   */
+  window?: { from: number; to: number };
 }
 
 export interface JoinWindow {
@@ -18,13 +23,12 @@ export interface JoinWindow {
   keys: ParentKey[];
 }
 
-/** Windows `[hint - lookback, hint + skew]` per key, merged where they overlap or touch. */
+/** Windows `[hint - lookback, hint + skew]` (or the key's own) per key, merged where they overlap or touch. */
 export function mergeWindows(keys: readonly ParentKey[], lookbackMs: number, skewMs: number): JoinWindow[] {
-  const sorted = [...keys].sort((a, b) => a.hint - b.hint);
+  const spans = keys.map((key) => ({ key, from: key.window?.from ?? key.hint - lookbackMs, to: key.window?.to ?? key.hint + skewMs }));
+  spans.sort((a, b) => a.from - b.from);
   const windows: JoinWindow[] = [];
-  for (const key of sorted) {
-    const from = key.hint - lookbackMs;
-    const to = key.hint + skewMs;
+  for (const { key, from, to } of spans) {
     const current = windows[windows.length - 1];
     if (current && from <= current.to + 1000) {
       current.to = Math.max(current.to, to);

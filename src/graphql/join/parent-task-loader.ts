@@ -6,7 +6,7 @@
  * whichever is cheaper.
  */
 import DataLoader from 'dataloader';
-import type { GroupCallTaskRecord } from '../../upstream';
+import type { GroupCallTaskRecord, LaafficApi } from '../../upstream';
 import type { GatewayContext } from '../context';
 import { chooseStrategy, mergeWindows, type JoinWindow, type ParentKey } from './join-plan';
 
@@ -24,7 +24,8 @@ export interface KnownTasks {
 
 const PAGE = 100;
 
-export function createParentTaskLoader(ctx: GatewayContext, tasks: KnownTasks): ParentTaskLoader {
+/** The loader of one product line: it searches that line's task list only. */
+export function createParentTaskLoader(ctx: GatewayContext, api: LaafficApi, tasks: KnownTasks): ParentTaskLoader {
   return new DataLoader(
     async (keys) => {
       ctx.observeBatch('parentTask', keys.length);
@@ -32,10 +33,10 @@ export function createParentTaskLoader(ctx: GatewayContext, tasks: KnownTasks): 
       const inFlight = tasks.taskListsInFlight();
       if (inFlight) await inFlight;
       const unknown = keys.filter((k) => !tasks.knownTask(k.taskId));
-      const found = unknown.length > 0 ? await findParents(ctx, unknown, (r) => tasks.sawTask(r)) : new Map();
+      const found = unknown.length > 0 ? await findParents(ctx, api, unknown, (r) => tasks.sawTask(r)) : new Map();
       return keys.map((k) => {
         const record = tasks.knownTask(k.taskId) ?? found.get(k.taskId);
-        if (!record) ctx.log.info({ taskId: k.taskId }, 'parent task not found upstream');
+        if (!record) ctx.log.info({ taskId: k.taskId, product: api.line }, k.window ? 'attempt task not found upstream' : 'parent task not found upstream');
         return record ?? null;
       });
     },
@@ -52,6 +53,7 @@ export const parentKeyOf = (record: GroupCallTaskRecord): ParentKey => ({
 
 async function findParents(
   ctx: GatewayContext,
+  api: LaafficApi,
   keys: readonly ParentKey[],
   seen: (record: GroupCallTaskRecord) => void,
 ): Promise<Map<number, GroupCallTaskRecord>> {
@@ -65,19 +67,20 @@ async function findParents(
   };
   const { lookbackHours, skewMinutes } = ctx.settings.join;
   const windows = mergeWindows(keys, lookbackHours * 3_600_000, skewMinutes * 60_000);
-  await Promise.all(windows.map((w) => readWindow(ctx, w, found, take)));
+  await Promise.all(windows.map((w) => readWindow(ctx, api, w, found, take)));
   return found;
 }
 
 async function readWindow(
   ctx: GatewayContext,
+  api: LaafficApi,
   w: JoinWindow,
   found: Map<number, GroupCallTaskRecord>,
   take: (records: GroupCallTaskRecord[]) => void,
 ): Promise<void> {
   const missing = () => w.keys.filter((k) => !found.has(k.taskId));
   const query = (current: number, extra: { search?: string } = {}) =>
-    ctx.api.queryGroupCallTasks({ current, size: PAGE, from: w.from, to: w.to, ...extra }, ctx.call);
+    api.queryGroupCallTasks({ current, size: PAGE, from: w.from, to: w.to, ...extra }, ctx.call);
 
   if (missing().length === 0) return;
   const first = await query(1);

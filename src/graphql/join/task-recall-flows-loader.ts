@@ -5,7 +5,7 @@
  * connection is then sliced in memory.
  */
 import DataLoader from 'dataloader';
-import type { RecallFlowRecord } from '../../upstream';
+import type { LaafficApi, RecallFlowRecord } from '../../upstream';
 import type { GatewayContext } from '../context';
 
 export interface TaskFlowsKey {
@@ -19,7 +19,8 @@ export type TaskRecallFlowsLoader = DataLoader<TaskFlowsKey, RecallFlowRecord[],
 
 const PAGE = 100;
 
-export function createTaskRecallFlowsLoader(ctx: GatewayContext): TaskRecallFlowsLoader {
+/** The loader of one product line: a task's flows are listed in the task's own line. */
+export function createTaskRecallFlowsLoader(ctx: GatewayContext, api: LaafficApi): TaskRecallFlowsLoader {
   return new DataLoader(
     async (keys) => {
       ctx.observeBatch('taskRecallFlows', keys.length);
@@ -27,7 +28,7 @@ export function createTaskRecallFlowsLoader(ctx: GatewayContext): TaskRecallFlow
       const groups = new Map<number, TaskFlowsKey[]>();
       for (const k of keys) groups.set(k.to, [...(groups.get(k.to) ?? []), k]);
       const results = new Map<string, RecallFlowRecord[]>();
-      await Promise.all([...groups.values()].map((group) => loadGroup(ctx, group, results)));
+      await Promise.all([...groups.values()].map((group) => loadGroup(ctx, api, group, results)));
       return keys.map((k) => results.get(keyOf(k)) ?? []);
     },
     { cacheKeyFn: keyOf },
@@ -38,14 +39,14 @@ function keyOf(k: TaskFlowsKey): string {
   return `${k.taskId}|${k.from}|${k.to}`;
 }
 
-async function loadGroup(ctx: GatewayContext, keys: TaskFlowsKey[], out: Map<string, RecallFlowRecord[]>): Promise<void> {
+async function loadGroup(ctx: GatewayContext, api: LaafficApi, keys: TaskFlowsKey[], out: Map<string, RecallFlowRecord[]>): Promise<void> {
   const to = keys[0]!.to * 1000;
   const byTask = (records: RecallFlowRecord[], k: TaskFlowsKey) =>
     records.filter((r) => r.taskId === k.taskId && r.createdAt >= k.from * 1000 && r.createdAt <= k.to * 1000);
 
   if (keys.length > 1) {
     const from = Math.min(...keys.map((k) => k.from)) * 1000;
-    const scan = (current: number) => ctx.api.queryRecallFlows({ current, size: PAGE, from, to }, ctx.call);
+    const scan = (current: number) => api.queryRecallFlows({ current, size: PAGE, from, to }, ctx.call);
     const first = await scan(1);
     const pages = Math.ceil(first.total / PAGE);
     if (pages - 1 < keys.length) {
@@ -59,7 +60,7 @@ async function loadGroup(ctx: GatewayContext, keys: TaskFlowsKey[], out: Map<str
     keys.map(async (k) => {
       const records: RecallFlowRecord[] = [];
       for (let current = 1; ; current++) {
-        const page = await ctx.api.queryRecallFlows(
+        const page = await api.queryRecallFlows(
           { current, size: PAGE, from: k.from * 1000, to: k.to * 1000, taskName: String(k.taskId) },
           ctx.call,
         );

@@ -34,6 +34,13 @@ export interface Connection<T> {
 /** Fetches one upstream page of the list inside the pinned window. */
 export type FetchPage<T> = (current: number, size: number, window: ListWindow) => Promise<Page<T>>;
 
+/** What every cursor kind pins: the window and the filter's fingerprint. */
+export interface PinnedCursor {
+  from: number;
+  to: number;
+  filter: string;
+}
+
 export interface WindowInput {
   /** Explicit window bounds from the filter, epoch ms. */
   createdFrom?: number | null;
@@ -61,13 +68,18 @@ function checkSize(name: string, value: number | null | undefined): number | und
  * Resolves the window a list is read in: explicit bounds win; otherwise a cursor's pinned window;
  * otherwise `now` and the default length. Cursors of another filter are BAD_USER_INPUT.
  */
-export function resolveWindow(args: ConnectionArgs, input: WindowInput, fingerprint: string): {
+export function resolveWindow<C extends PinnedCursor = CursorData>(
+  args: ConnectionArgs,
+  input: WindowInput,
+  fingerprint: string,
+  decode: (cursor: string, argName: string) => C = decodeCursor as unknown as (cursor: string, argName: string) => C,
+): {
   window: ListWindow;
-  after?: CursorData;
-  before?: CursorData;
+  after?: C;
+  before?: C;
 } {
-  const after = args.after != null ? decodeCursor(args.after, 'after') : undefined;
-  const before = args.before != null ? decodeCursor(args.before, 'before') : undefined;
+  const after = args.after != null ? decode(args.after, 'after') : undefined;
+  const before = args.before != null ? decode(args.before, 'before') : undefined;
   for (const c of [after, before]) {
     if (c && c.filter !== fingerprint) throw new InputError('the cursor belongs to a list with another filter');
   }

@@ -1,19 +1,26 @@
 /**
  * Opaque global ids: base64url of `Type:localId`. The local id carries what a refetch needs
- * (the created time, and for a flow its parent id) so `node(id:)` costs one narrow upstream call.
+ * (the product line, the created time, and for a flow its parent id) so `node(id:)` costs one
+ * narrow upstream call in the right line. The group-call line's ids are spelt as they were before
+ * there was a second line (no line part), so every id ever issued still resolves, and to the same
+ * object; other lines prefix their name (`AI_AGENT.5009611.1755400000`).
  */
+import { PRODUCT_LINE_IDS, type ProductLineId } from '../../upstream/lines';
 import { InputError } from '../errors';
 
 export const NODE_TYPES = ['GroupCallTask', 'RecallFlow'] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
 export interface TaskKey {
+  /** The product line; absent = GROUP_CALL. Parsing always sets it. */
+  line?: ProductLineId;
   taskId: number;
   /** Created time, epoch seconds. */
   created: number;
 }
 
 export interface FlowKey {
+  line?: ProductLineId;
   keyId: number;
   taskId: number;
   created: number;
@@ -34,21 +41,32 @@ export function decodeGlobalID(globalID: string): { typename: NodeTypeName; id: 
   return { typename: typename as NodeTypeName, id: text.slice(colon + 1) };
 }
 
-const ints = (local: string, count: number): number[] => {
-  const parts = local.split('.');
-  if (parts.length !== count || !parts.every((p) => /^\d{1,15}$/.test(p))) throw malformed();
-  return parts.map(Number);
+/** The line and the integer parts of a local id; an unknown line word is BAD_USER_INPUT. */
+const parts = (local: string, count: number): { line: ProductLineId; ints: number[] } => {
+  const all = local.split('.');
+  let line: ProductLineId = 'GROUP_CALL';
+  if (all.length === count + 1) {
+    const word = all.shift()!;
+    if (!(PRODUCT_LINE_IDS as readonly string[]).includes(word)) throw new InputError('the id names an unknown product line');
+    line = word as ProductLineId;
+  }
+  if (all.length !== count || !all.every((p) => /^\d{1,15}$/.test(p))) throw malformed();
+  return { line, ints: all.map(Number) };
 };
 
-export const taskLocalId = (k: TaskKey) => `${k.taskId}.${k.created}`;
-export const flowLocalId = (k: FlowKey) => `${k.keyId}.${k.taskId}.${k.created}`;
+const linePart = (line: ProductLineId | undefined) => (line === undefined || line === 'GROUP_CALL' ? '' : `${line}.`);
 
-export function parseTaskLocalId(local: string): TaskKey {
-  const [taskId, created] = ints(local, 2) as [number, number];
-  return { taskId, created };
+export const taskLocalId = (k: TaskKey) => `${linePart(k.line)}${k.taskId}.${k.created}`;
+export const flowLocalId = (k: FlowKey) => `${linePart(k.line)}${k.keyId}.${k.taskId}.${k.created}`;
+
+export function parseTaskLocalId(local: string): Required<TaskKey> {
+  const { line, ints } = parts(local, 2);
+  const [taskId, created] = ints as [number, number];
+  return { line, taskId, created };
 }
 
-export function parseFlowLocalId(local: string): FlowKey {
-  const [keyId, taskId, created] = ints(local, 3) as [number, number, number];
-  return { keyId, taskId, created };
+export function parseFlowLocalId(local: string): Required<FlowKey> {
+  const { line, ints } = parts(local, 3);
+  const [keyId, taskId, created] = ints as [number, number, number];
+  return { line, keyId, taskId, created };
 }

@@ -74,7 +74,7 @@ afterEach(() => {
 
 function context(api: LaafficApi): GatewayContext {
   const ctx = createGatewayContext({
-    api,
+    lines: new Map([[api.line, api]]),
     settings: { zone: parseZone('+08:00'), defaultWindowDays: 30, join: { lookbackHours: 24, skewMinutes: 5 }, requestDeadlineMs: 10_000 },
     log: pino({ level: 'silent' }),
   });
@@ -113,7 +113,7 @@ describe('RequestJoin.parentOf', () => {
     const join = requestJoin(context(api));
     await expect(join.parentOf(child)).resolves.toEqual(parent);
     expect(calls).toEqual({ tasks: 1, flows: 0 });
-    expect(join.knownTask(other.taskId)).toEqual(other);
+    expect(join.knownTask('GROUP_CALL', other.taskId)).toEqual(other);
     await expect(join.parentOf(child)).resolves.toEqual(parent);
     expect(calls).toEqual({ tasks: 1, flows: 0 });
   });

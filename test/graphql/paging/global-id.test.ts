@@ -32,14 +32,39 @@ describe('global ids', () => {
     expect(id).not.toContain('5012284');
     const decoded = decodeGlobalID(id);
     expect(decoded.typename).toBe('GroupCallTask');
-    expect(parseTaskLocalId(decoded.id)).toEqual(key);
+    expect(parseTaskLocalId(decoded.id)).toEqual({ line: 'GROUP_CALL', ...key });
   });
 
   it('round-trip a RecallFlow id: type, keyId, parent taskId and created second', () => {
     const key = { keyId: 882_753, taskId: 5_012_282, created: 1_795_271_599 };
     const decoded = decodeGlobalID(encodeGlobalID('RecallFlow', flowLocalId(key)));
     expect(decoded.typename).toBe('RecallFlow');
-    expect(parseFlowLocalId(decoded.id)).toEqual(key);
+    expect(parseFlowLocalId(decoded.id)).toEqual({ line: 'GROUP_CALL', ...key });
+  });
+
+  it('carry the product line: an AI Agent id round-trips with its line and differs from the group-call one', () => {
+    const task = { line: 'AI_AGENT' as const, taskId: 5_009_611, created: 1_755_400_000 };
+    const flow = { line: 'AI_AGENT' as const, keyId: 880_461, taskId: 5_009_611, created: 1_755_400_050 };
+    const t = decodeGlobalID(encodeGlobalID('GroupCallTask', taskLocalId(task)));
+    expect(parseTaskLocalId(t.id)).toEqual(task);
+    expect(parseFlowLocalId(decodeGlobalID(encodeGlobalID('RecallFlow', flowLocalId(flow))).id)).toEqual(flow);
+    expect(encodeGlobalID('GroupCallTask', taskLocalId(task))).not.toBe(
+      encodeGlobalID('GroupCallTask', taskLocalId({ ...task, line: 'GROUP_CALL' })),
+    );
+  });
+
+  it('ids issued before there were two lines (no line part) are the group-call line, spelt the same today', () => {
+    // The exact bytes an id had before the change: base64url of `GroupCallTask:5012284.1795269526`.
+    const old = Buffer.from('GroupCallTask:5012284.1795269526').toString('base64url');
+    expect(parseTaskLocalId(decodeGlobalID(old).id)).toEqual({ line: 'GROUP_CALL', taskId: 5_012_284, created: 1_795_269_526 });
+    expect(encodeGlobalID('GroupCallTask', taskLocalId({ line: 'GROUP_CALL', taskId: 5_012_284, created: 1_795_269_526 }))).toBe(old);
+    const oldFlow = Buffer.from('RecallFlow:882753.5012282.1795271599').toString('base64url');
+    expect(parseFlowLocalId(decodeGlobalID(oldFlow).id)).toEqual({ line: 'GROUP_CALL', keyId: 882_753, taskId: 5_012_282, created: 1_795_271_599 });
+  });
+
+  it('an id naming an unknown line is BAD_USER_INPUT', () => {
+    expectBadInput(() => parseTaskLocalId('IVR.1.2'));
+    expectBadInput(() => parseFlowLocalId('ai_agent.1.2.3'));
   });
 
   it('round-trip any keys (property)', () => {
@@ -47,9 +72,9 @@ describe('global ids', () => {
     fc.assert(
       fc.property(n, n, n, (a, b, c) => {
         const t = decodeGlobalID(encodeGlobalID('GroupCallTask', taskLocalId({ taskId: a, created: b })));
-        expect([t.typename, parseTaskLocalId(t.id)]).toEqual(['GroupCallTask', { taskId: a, created: b }]);
+        expect([t.typename, parseTaskLocalId(t.id)]).toEqual(['GroupCallTask', { line: 'GROUP_CALL', taskId: a, created: b }]);
         const f = decodeGlobalID(encodeGlobalID('RecallFlow', flowLocalId({ keyId: a, taskId: b, created: c })));
-        expect([f.typename, parseFlowLocalId(f.id)]).toEqual(['RecallFlow', { keyId: a, taskId: b, created: c }]);
+        expect([f.typename, parseFlowLocalId(f.id)]).toEqual(['RecallFlow', { line: 'GROUP_CALL', keyId: a, taskId: b, created: c }]);
       }),
       { numRuns: 300 },
     );

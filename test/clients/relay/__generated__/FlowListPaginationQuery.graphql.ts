@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<506ca8aaef3a3d5c2e21e56d31376370>>
+ * @generated SignedSource<<a25b489d0f902a8519a56d88e71def48>>
  * @lightSyntaxTransform
  */
 
@@ -9,10 +9,12 @@
 
 import { ConcreteRequest } from 'relay-runtime';
 import { FragmentRefs } from "relay-runtime";
+export type CallProduct = "AI_AGENT" | "GROUP_CALL" | "%future added value";
 export type RecallFlowFilter = {
   createdFrom?: string | null | undefined;
   createdTo?: string | null | undefined;
   parentTask?: string | null | undefined;
+  products?: ReadonlyArray<CallProduct> | null | undefined;
 };
 export type FlowListPaginationQuery$variables = {
   count?: number | null | undefined;

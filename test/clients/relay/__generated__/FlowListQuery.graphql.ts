@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<024c3aa088e65ff3845b6e2395bb74e1>>
+ * @generated SignedSource<<87dfe055cc18e8bc152284b840d35878>>
  * @lightSyntaxTransform
  */
 
@@ -9,10 +9,12 @@
 
 import { ConcreteRequest } from 'relay-runtime';
 import { FragmentRefs } from "relay-runtime";
+export type CallProduct = "AI_AGENT" | "GROUP_CALL" | "%future added value";
 export type RecallFlowFilter = {
   createdFrom?: string | null | undefined;
   createdTo?: string | null | undefined;
   parentTask?: string | null | undefined;
+  products?: ReadonlyArray<CallProduct> | null | undefined;
 };
 export type FlowListQuery$variables = {
   count: number;

@@ -1,5 +1,5 @@
 /**
- * @generated SignedSource<<8718dd8686079857df71c2289a919591>>
+ * @generated SignedSource<<21e6c193322336f6cfacd198d4bcbee6>>
  * @lightSyntaxTransform
  */
 
@@ -9,11 +9,13 @@
 
 import { ConcreteRequest } from 'relay-runtime';
 import { FragmentRefs } from "relay-runtime";
+export type CallProduct = "AI_AGENT" | "GROUP_CALL" | "%future added value";
 export type GroupCallTaskStatus = "CALLING" | "CANCELLED" | "FINISHED" | "PAUSED" | "SUBMISSION_FAILED" | "SUBMITTING" | "UNKNOWN" | "WAITING_TO_SUBMIT" | "%future added value";
 export type GroupCallTaskFilter = {
   appId?: number | null | undefined;
   createdFrom?: string | null | undefined;
   createdTo?: string | null | undefined;
+  products?: ReadonlyArray<CallProduct> | null | undefined;
   search?: string | null | undefined;
   statuses?: ReadonlyArray<GroupCallTaskStatus> | null | undefined;
 };
