@@ -25,7 +25,7 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 /** Ten million pages of 100. */
 export const MAX_OFFSET = 1_000_000_000;
 /** End of 9998, in epoch seconds (see ../date-time.ts). */
-const MAX_WINDOW_SECONDS = Math.floor(Date.UTC(9998, 11, 31, 23, 59, 59) / 1000);
+export const MAX_WINDOW_SECONDS = Math.floor(Date.UTC(9998, 11, 31, 23, 59, 59) / 1000);
 
 /** Decodes a cursor, or throws a BAD_USER_INPUT error naming the argument. */
 export function decodeCursor(cursor: string, argName: string): CursorData {

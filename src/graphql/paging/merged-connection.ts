@@ -23,7 +23,7 @@ import {
   type ListWindow,
   type WindowInput,
 } from './connection';
-import { MAX_OFFSET } from './cursor';
+import { MAX_OFFSET, MAX_WINDOW_SECONDS } from './cursor';
 import { MAX_PAGE_SIZE, planPages, sliceWindow } from './page-plan';
 
 /** A merged list's position: per line, the records before the edge; and the edge's line. */
@@ -51,6 +51,7 @@ export function encodeMergedCursor(c: MergedCursorData): string {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_OFFSET;
+const isSecond = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= MAX_WINDOW_SECONDS;
 
 /**
  * Decodes a merged cursor of a list over `lines`, or throws BAD_USER_INPUT: malformed, naming an
@@ -69,7 +70,7 @@ export function decodeMergedCursor(cursor: string, argName: string, lines: reado
   const { m, l, f, t, h } = raw as Record<string, unknown>;
   if (m === undefined && isCount((raw as { o?: unknown }).o)) throw bad('belongs to a list of one product line, not to this one');
   if (typeof m !== 'object' || m === null || Array.isArray(m) || typeof l !== 'string' || typeof h !== 'string') throw bad();
-  if (!isCount(f) || !isCount(t) || f > t) throw bad();
+  if (!isSecond(f) || !isSecond(t) || f > t) throw bad();
   const before: Partial<Record<ProductLineId, number>> = {};
   for (const [code, n] of Object.entries(m)) {
     const line = CODE_LINES[code];
