@@ -4,8 +4,8 @@
  * first match wins: a queued one-shot fault, the caller's `x-sim-fault` header, then the
  * configured rates. Rates are drawn from a seeded PRNG (reset on every `set`) so runs repeat.
  */
-import type { Endpoint } from './params';
 import { mulberry32, type Rng } from './prng';
+import { ENDPOINTS, type Endpoint } from './routes';
 
 export type FaultKind = 'latency' | 'error-code' | 'http-500' | 'malformed-body' | 'invalid-record' | 'drop-connection';
 export type BreakingFault = Exclude<FaultKind, 'latency'>;
@@ -31,11 +31,16 @@ export interface FaultConfig {
   malformedRate?: number;
   invalidRecordRate?: number;
   dropRate?: number;
-  /** Restricts the configured faults to one endpoint. */
+  /**
+   * Restricts the configured faults to the requests counted under this name (a counter name:
+   * `groupCallTasks`, `agentTasks`, `recallFlows` (either recall-flow list path), `v3Flows`,
+   * `groupCallFlows`, `agentFlows`, `details`, `v3Details`, `groupCallDetails`, `agentDetails`).
+   */
   endpoint?: Endpoint;
 }
 
 export interface QueueFaultOptions {
+  /** Only a request counted under this name consumes the fault (see FaultConfig.endpoint). */
   endpoint?: Endpoint;
   /** Business code for 'error-code' (default -18), HTTP status for 'http-500' (default 500). */
   code?: number;
@@ -54,7 +59,6 @@ export const DEFAULT_LATENCY_MS = 500;
 const MAX_LATENCY_MS = 600_000;
 
 const RATE_KEYS = ['latencyRate', 'errorRate', 'http500Rate', 'malformedRate', 'invalidRecordRate', 'dropRate'] as const;
-const ENDPOINTS: readonly Endpoint[] = ['groupCallTasks', 'recallFlows'];
 
 export function isFaultKind(v: unknown): v is FaultKind {
   return typeof v === 'string' && (FAULT_KINDS as readonly string[]).includes(v);
@@ -118,14 +122,18 @@ export class FaultInjector {
   /** A one-shot fault for the next request (to `opts.endpoint`, if given). */
   queue(kind: FaultKind, opts: QueueFaultOptions = {}): void {
     if (!isFaultKind(kind)) throw new TypeError(`unknown fault kind: ${String(kind)}`);
+    if (opts.endpoint !== undefined && !ENDPOINTS.includes(opts.endpoint)) {
+      throw new TypeError(`endpoint must be one of ${ENDPOINTS.join(', ')}`);
+    }
     this.queued.push({ kind, ...opts });
   }
 
-  plan(endpoint: Endpoint, requested?: FaultRequest): FaultPlan {
-    const i = this.queued.findIndex((q) => q.endpoint === undefined || q.endpoint === endpoint);
+  /** The fault for one request, counted under `tags` (its route's counter names). */
+  plan(tags: readonly Endpoint[], requested?: FaultRequest): FaultPlan {
+    const i = this.queued.findIndex((q) => q.endpoint === undefined || tags.includes(q.endpoint));
     const oneShot = i >= 0 ? this.queued.splice(i, 1)[0] : requested;
     if (oneShot) return this.fromOneShot(oneShot);
-    return this.draw(endpoint);
+    return this.draw(tags);
   }
 
   private fromOneShot(q: FaultRequest): FaultPlan {
@@ -136,9 +144,9 @@ export class FaultInjector {
     return plan;
   }
 
-  private draw(endpoint: Endpoint): FaultPlan {
+  private draw(tags: readonly Endpoint[]): FaultPlan {
     const c = this.current;
-    if (c.endpoint !== undefined && c.endpoint !== endpoint) return { latencyMs: 0 };
+    if (c.endpoint !== undefined && !tags.includes(c.endpoint)) return { latencyMs: 0 };
     const plan: FaultPlan = { latencyMs: 0 };
     if (c.latencyMs) {
       if (this.rng() < (c.latencyRate ?? 1)) plan.latencyMs = c.latencyMs;

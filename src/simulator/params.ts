@@ -1,13 +1,20 @@
 /**
- * Validates a list request body the way the upstream does and turns it into a paging + filter
- * query. Every violation is a `-22` whose reason names the offending param, so a gateway bug shows
- * up as a readable error. `null` on an optional param counts as absent (the provider's Java
- * backend treats it so); unknown params are ignored.
+ * Validates a request body the way the upstream does and turns it into a query: paging + filter
+ * for the lists, a keyId for a recall-flow detail. Every violation is a `-22` whose reason names
+ * the offending param, so a gateway bug shows up as a readable error. `null` on an optional param
+ * counts as absent (the provider's Java backend treats it so); unknown params are ignored.
  */
 import { fromLocal, type Zone } from '../time';
 import type { FlowFilter, TaskFilter } from './store';
 
-export type Endpoint = 'groupCallTasks' | 'recallFlows';
+/**
+ * What a path asks for: a task list (`tasks`, or `agentTasks`: the AI Agent list, which also
+ * requires `params.taskType: 3`), a recall-flow list, or a recall-flow detail.
+ */
+export type QueryKind = 'tasks' | 'agentTasks' | 'flows' | 'detail';
+
+/** The task type the AI Agent task list requires ("fixed as 3 (AI Agent Group Call)"). */
+export const AI_AGENT_TASK_TYPE = 3;
 
 export interface Paging {
   current: number;
@@ -15,8 +22,9 @@ export interface Paging {
 }
 
 export type ParsedQuery =
-  | { ok: true; endpoint: 'groupCallTasks'; paging: Paging; filter: TaskFilter }
-  | { ok: true; endpoint: 'recallFlows'; paging: Paging; filter: FlowFilter }
+  | { ok: true; kind: 'tasks' | 'agentTasks'; paging: Paging; filter: TaskFilter }
+  | { ok: true; kind: 'flows'; paging: Paging; filter: FlowFilter }
+  | { ok: true; kind: 'detail'; keyId: number }
   | { ok: false; reason: string };
 
 export interface ParamRules {
@@ -55,7 +63,7 @@ function optionalString(params: Record<string, unknown>, name: string): string |
   return v;
 }
 
-function parse(endpoint: Endpoint, raw: string, rules: ParamRules): ParsedQuery {
+function parse(kind: QueryKind, raw: string, rules: ParamRules): ParsedQuery {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -63,12 +71,27 @@ function parse(endpoint: Endpoint, raw: string, rules: ParamRules): ParsedQuery 
     throw new ParamError('request body is not valid JSON');
   }
   if (!isObject(body)) throw new ParamError('request body must be a JSON object');
+  if (kind === 'detail') {
+    const { keyId } = body;
+    if (keyId === undefined || keyId === null) throw new ParamError('keyId is required');
+    if (!Number.isSafeInteger(keyId)) throw new ParamError('keyId must be an integer');
+    return { ok: true, kind, keyId: keyId as number };
+  }
   const { current, size, params } = body;
   if (!Number.isSafeInteger(current) || (current as number) < 1) throw new ParamError('current must be an integer >= 1');
   if (!Number.isSafeInteger(size) || (size as number) < 1 || (size as number) > MAX_PAGE_SIZE) {
     throw new ParamError(`size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   }
   if (!isObject(params)) throw new ParamError('params must be an object');
+  if (kind === 'agentTasks') {
+    const taskType = params.taskType;
+    if (taskType === undefined || taskType === null) {
+      throw new ParamError(`params.taskType is required: fixed as ${AI_AGENT_TASK_TYPE} (AI Agent group call)`);
+    }
+    if (taskType !== AI_AGENT_TASK_TYPE) {
+      throw new ParamError(`params.taskType must be ${AI_AGENT_TASK_TYPE} (AI Agent group call), got ${JSON.stringify(taskType)}`);
+    }
+  }
   const startMs = localTime(params, 'strTime', rules.zone);
   const endMs = localTime(params, 'endTime', rules.zone);
   if (startMs > endMs) throw new ParamError('params.strTime must not be after params.endTime');
@@ -77,9 +100,9 @@ function parse(endpoint: Endpoint, raw: string, rules: ParamRules): ParsedQuery 
   }
   const paging = { current: current as number, size: size as number };
 
-  if (endpoint === 'recallFlows') {
+  if (kind === 'flows') {
     const taskName = optionalString(params, 'taskName');
-    return { ok: true, endpoint, paging, filter: { startMs, endMs, ...(taskName ? { taskName } : {}) } };
+    return { ok: true, kind, paging, filter: { startMs, endMs, ...(taskName ? { taskName } : {}) } };
   }
   const filter: TaskFilter = { startMs, endMs };
   const statusList = params.statusList;
@@ -93,13 +116,13 @@ function parse(endpoint: Endpoint, raw: string, rules: ParamRules): ParsedQuery 
   if (appId !== undefined) filter.appId = appId;
   const search = optionalString(params, 'searchCondition');
   if (search) filter.search = search;
-  return { ok: true, endpoint, paging, filter };
+  return { ok: true, kind, paging, filter };
 }
 
-/** Parses a raw request body for `endpoint`; never throws. */
-export function parseQuery(endpoint: Endpoint, raw: string, rules: ParamRules): ParsedQuery {
+/** Parses a raw request body for a path of `kind`; never throws. */
+export function parseQuery(kind: QueryKind, raw: string, rules: ParamRules): ParsedQuery {
   try {
-    return parse(endpoint, raw, rules);
+    return parse(kind, raw, rules);
   } catch (err) {
     if (err instanceof ParamError) return { ok: false, reason: err.message };
     throw err;

@@ -41,3 +41,27 @@ export function weighted<T>(rng: Rng, entries: ReadonlyArray<readonly [T, number
   if (!last) throw new Error('weighted pick from an empty list');
   return last[0];
 }
+
+/**
+ * Mixes integers into one 32-bit seed (murmur3's finalizer over each part), so that a stream can
+ * be keyed by (seed, record id, tick) and drawn in any order without disturbing another stream.
+ */
+export function mixSeed(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const part of parts) {
+    // Fold values above 2^32 (ids, epoch ms) in too.
+    let k = (part >>> 0) ^ Math.floor(part / 4294967296);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import { startSimulator, type Simulator } from '../../src/simulator';
+import { ENDPOINTS, startSimulator, type Simulator } from '../../src/simulator';
 import { toLocal } from '../../src/time';
 import { ALL, body, call, FLOWS, NOW, query, TASKS } from './helpers';
 
@@ -163,8 +163,9 @@ describe('control endpoints', () => {
 
   it('report and reset counters without counting themselves', async () => {
     await query(sim, TASKS, page);
-    expect((await control('GET', '/__sim/counters')).body).toEqual({ groupCallTasks: 1, recallFlows: 0 });
-    expect((await control('POST', '/__sim/counters/reset')).body).toEqual({ groupCallTasks: 0, recallFlows: 0 });
+    const zero = Object.fromEntries(ENDPOINTS.map((e) => [e, 0]));
+    expect((await control('GET', '/__sim/counters')).body).toEqual({ ...zero, groupCallTasks: 1 });
+    expect((await control('POST', '/__sim/counters/reset')).body).toEqual(zero);
     expect(sim.counters).toEqual({ groupCallTasks: 0, recallFlows: 0 });
   });
 
@@ -197,7 +198,9 @@ describe('control endpoints', () => {
 
 describe('data changes', () => {
   it('addTask creates a task now with the highest id; removeTask drops it', async () => {
-    const maxId = Math.max(...sim.dataset.tasks.map((t) => t.taskId));
+    // One id sequence over both lines, unlisted child tasks included.
+    const all = Object.values(sim.dataset.lines).flatMap((l) => [...l.tasks, ...l.childTasks]);
+    const maxId = Math.max(...all.map((t) => t.taskId));
     const task = sim.addTask({ taskName: '临时任务 test', status: 1 });
     expect(task.taskId).toBe(maxId + 1);
     expect(Math.abs(task.createdMs - Date.now())).toBeLessThan(2000);

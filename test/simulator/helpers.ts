@@ -9,6 +9,10 @@ import type { Simulator } from '../../src/simulator';
 export const TASKS = '/v3/voice/group/call/query';
 export const FLOWS = '/voice/recallFlow/queryPage';
 export const FLOWS_V3 = '/v3/voice/recallFlow/queryPage';
+/** The AI Agent task list (params.taskType: 3 required). */
+export const AGENT_TASKS = '/voice/group/call/query';
+export const DETAIL = '/voice/recallFlow/queryDetail';
+export const DETAIL_V3 = '/v3/voice/recallFlow/queryDetail';
 
 export interface CallOptions {
   key?: string;
@@ -89,6 +93,28 @@ export async function query<R = Record<string, unknown>>(
   const res = await call(sim, path, body, opts);
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text}`);
   return unwrap<Page<R>>(res.text);
+}
+
+/** Calls a detail endpoint and unwraps, expecting HTTP 200. */
+export async function detail<D = DetailData>(sim: Simulator, path: string, keyId: unknown, opts?: CallOptions): Promise<Unwrapped<D>> {
+  const res = await call(sim, path, { keyId }, opts);
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text}`);
+  return unwrap<D>(res.text);
+}
+
+export interface DetailData {
+  keyId: number;
+  recallInterval: number;
+  recallNum: number;
+  recallType: number;
+  status: number;
+  nodeList: Array<{ keyId: number; taskId?: number; nodeStatus: number; [setting: string]: unknown }>;
+}
+
+/** A control endpoint (no auth): method, path, JSON body; answers the status and parsed JSON. */
+export async function control<T = Record<string, any>>(sim: Simulator, method: 'GET' | 'POST', path: string, json?: unknown) {
+  const res = await request(`${sim.url}${path}`, { method, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
+  return { status: res.statusCode, body: (await res.body.json()) as T };
 }
 
 export function body(params: Record<string, unknown>, current = 1, size = 100) {
