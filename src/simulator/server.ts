@@ -215,7 +215,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const tolerance = checkNumber('timestampToleranceSeconds', opts.timestampToleranceSeconds ?? 300, 0);
   const maxWindowDays = checkNumber('maxWindowDays', opts.maxWindowDays ?? 366, 0);
   let clockSkewSeconds = checkNumber('clockSkewSeconds', opts.clockSkewSeconds ?? 0, -Infinity);
-  const productLines = opts.productLines ?? false;
+  const productLines = opts.productLines ?? true;
   const live = opts.live ?? {};
   if (live.tickMs !== undefined) checkNumber('live.tickMs', live.tickMs, 0, true);
   if (live.stepMs !== undefined) checkNumber('live.stepMs', live.stepMs, 1000, true);

@@ -7,7 +7,10 @@ import { request } from 'undici';
 import type { Simulator } from '../../src/simulator';
 
 export const TASKS = '/v3/voice/group/call/query';
-export const FLOWS = '/voice/recallFlow/queryPage';
+/** The group-call line's recall flows (the provider's v3 path). */
+export const FLOWS = '/v3/voice/recallFlow/queryPage';
+/** The un-prefixed recall-flow path: the AI Agent line's (the group-call line's in the legacy mapping). */
+export const AGENT_FLOWS = '/voice/recallFlow/queryPage';
 export const FLOWS_V3 = '/v3/voice/recallFlow/queryPage';
 /** The AI Agent task list (params.taskType: 3 required). */
 export const AGENT_TASKS = '/voice/group/call/query';

@@ -22,7 +22,7 @@ import {
   DETAIL,
   DETAIL_V3,
   detail,
-  FLOWS,
+  AGENT_FLOWS,
   FLOWS_V3,
   NOW,
   nowSeconds,
@@ -40,7 +40,7 @@ let legacy: Simulator;
 beforeAll(async () => {
   [faithful, legacy] = await Promise.all([
     startSimulator({ now: NOW, productLines: true, envelope: 'code' }),
-    startSimulator({ now: NOW, envelope: 'code' }),
+    startSimulator({ now: NOW, productLines: false, envelope: 'code' }),
   ]);
 });
 afterAll(() => Promise.all([faithful.close(), legacy.close()]));
@@ -219,7 +219,7 @@ describe('recall-flow lists: faithful mapping (productLines)', () => {
   const inWindow = (f: FlowRecord) => local(f.createdMs) >= window.strTime && local(f.createdMs) <= window.endTime;
 
   it('serves the AI Agent flows at /voice/recallFlow/queryPage, their parents in the AI Agent list', async () => {
-    const res = await query<WireFlow>(faithful, FLOWS, body(window, 1, 100));
+    const res = await query<WireFlow>(faithful, AGENT_FLOWS, body(window, 1, 100));
     const expected = agentOf(faithful).flows.filter(inWindow);
     expect(res.data!.total).toBe(expected.length);
     expect(res.data!.records.map((r) => r.keyId)).toEqual(expected.slice(0, 100).map((f) => f.keyId));
@@ -242,7 +242,7 @@ describe('recall-flow lists: faithful mapping (productLines)', () => {
 
   it('finds each AI Agent flow by its parent id (taskName), only in its own line', async () => {
     const flow = agentOf(faithful).flows[10]!;
-    const own = await query<WireFlow>(faithful, FLOWS, body({ ...ALL, taskName: String(flow.taskId) }));
+    const own = await query<WireFlow>(faithful, AGENT_FLOWS, body({ ...ALL, taskName: String(flow.taskId) }));
     expect(own.data!.records.map((r) => r.taskId)).toContain(flow.taskId);
     const other = await query<WireFlow>(faithful, FLOWS_V3, body({ ...ALL, taskName: String(flow.taskId) }));
     expect(other.data!.records.filter((r) => r.taskId === flow.taskId)).toHaveLength(0);
@@ -252,7 +252,7 @@ describe('recall-flow lists: faithful mapping (productLines)', () => {
 describe('recall-flow lists: legacy mapping (the default)', () => {
   it('serves the same group-call flows at both paths, as before', async () => {
     expect(legacy.productLines).toBe(false);
-    const a = await query<WireFlow>(legacy, FLOWS, body(ALL, 3, 100));
+    const a = await query<WireFlow>(legacy, AGENT_FLOWS, body(ALL, 3, 100));
     const b = await query<WireFlow>(legacy, FLOWS_V3, body(ALL, 3, 100));
     expect(a.data!.total).toBe(1800);
     expect(a.data!.records).toEqual(b.data!.records);
@@ -390,12 +390,12 @@ describe('faults, envelopes and counters on the new endpoints', () => {
     sim.setFaults({ errorRate: 1, errorCode: -2, endpoint: 'details' });
     expect((await detail(sim, DETAIL, agentKey())).code).toBe(-2);
     expect((await detail(sim, DETAIL_V3, groupKey())).code).toBe(-2);
-    expect((await query(sim, FLOWS, body(ALL, 1, 5))).code).toBe(0);
+    expect((await query(sim, AGENT_FLOWS, body(ALL, 1, 5))).code).toBe(0);
     sim.setFaults({ errorRate: 1, endpoint: 'v3Flows' });
     expect((await query(sim, FLOWS_V3, body(ALL, 1, 5))).code).toBe(-18);
-    expect((await query(sim, FLOWS, body(ALL, 1, 5))).code).toBe(0);
+    expect((await query(sim, AGENT_FLOWS, body(ALL, 1, 5))).code).toBe(0);
     sim.setFaults({ errorRate: 1, endpoint: 'agentFlows' });
-    expect((await query(sim, FLOWS, body(ALL, 1, 5))).code).toBe(-18);
+    expect((await query(sim, AGENT_FLOWS, body(ALL, 1, 5))).code).toBe(-18);
     expect((await query(sim, FLOWS_V3, body(ALL, 1, 5))).code).toBe(0);
     sim.setFaults({});
   });
@@ -445,7 +445,7 @@ describe('faults, envelopes and counters on the new endpoints', () => {
     await query(sim, TASKS, body(ALL, 1, 1));
     await query(sim, AGENT_TASKS, agentPage);
     await query(sim, AGENT_TASKS, body(ALL, 1, 1)); // a -22 counts too
-    await query(sim, FLOWS, body(ALL, 1, 1));
+    await query(sim, AGENT_FLOWS, body(ALL, 1, 1));
     await query(sim, FLOWS_V3, body(ALL, 1, 1));
     await detail(sim, DETAIL, agentKey());
     await detail(sim, DETAIL_V3, groupKey());
@@ -471,7 +471,7 @@ describe('faults, envelopes and counters on the new endpoints', () => {
 
   it('count the un-prefixed paths under the group-call names in the legacy mapping', async () => {
     legacy.resetCounters();
-    await query(legacy, FLOWS, body(ALL, 1, 1));
+    await query(legacy, AGENT_FLOWS, body(ALL, 1, 1));
     await detail(legacy, DETAIL, legacy.dataset.flows[0]!.keyId);
     expect(legacy.endpointCounters).toMatchObject({ recallFlows: 1, groupCallFlows: 1, agentFlows: 0, v3Flows: 0, details: 1, groupCallDetails: 1, agentDetails: 0 });
     expect(legacy.counters).toEqual({ groupCallTasks: 0, recallFlows: 1 });
@@ -489,7 +489,7 @@ describe('faults, envelopes and counters on the new endpoints', () => {
     });
     expect(info.lines.aiAgent.paths).toEqual([
       { path: AGENT_TASKS, kind: 'agentTasks' },
-      { path: FLOWS, kind: 'flows' },
+      { path: AGENT_FLOWS, kind: 'flows' },
       { path: DETAIL, kind: 'detail' },
     ]);
     expect(info.lines.groupCall.childTasksListed).toBe(true);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { toLocal } from '../../src/time';
-import { AGENT_TASKS, body, control, DETAIL, DETAIL_V3, detail, FLOWS, FLOWS_V3, NOW, query, TASKS } from './helpers';
+import { AGENT_TASKS, body, control, DETAIL, DETAIL_V3, detail, AGENT_FLOWS, FLOWS_V3, NOW, query, TASKS } from './helpers';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -108,7 +108,7 @@ describe('live mode: ticks', () => {
     const [n1, n2] = final.nodeList;
     expect(n1!.taskId).toBe(node1.taskId);
     expect(n2!.taskId).toBeGreaterThan(n1!.taskId!);
-    const listedFlow = await query<WireFlow>(sim, FLOWS, body({ strTime: flow.createTime, endTime: flow.createTime }));
+    const listedFlow = await query<WireFlow>(sim, AGENT_FLOWS, body({ strTime: flow.createTime, endTime: flow.createTime }));
     expect(listedFlow.data!.records.find((r) => r.keyId === flow.keyId)).toMatchObject({ status: 2, finishNum: 2, recallNum: 2 });
     const child2 = sim.dataset.lines.aiAgent.tasks.find((t) => t.taskId === n2!.taskId)!;
     expect(child2.createdMs).toBeGreaterThanOrEqual(createdMs + 10 * MINUTE);
@@ -122,7 +122,7 @@ describe('live mode: ticks', () => {
       expect(state).toMatchObject({ ticks: 180, now: NOW + 180 * MINUTE, nowLocal: toLocal(NOW + 180 * MINUTE, own.dataset.zone) });
       for (const [line, tasksPath, flowsPath] of [
         ['groupCall', TASKS, FLOWS_V3],
-        ['aiAgent', AGENT_TASKS, FLOWS],
+        ['aiAgent', AGENT_TASKS, AGENT_FLOWS],
       ] as const) {
         const window = { strTime: toLocal(NOW, own.dataset.zone), endTime: toLocal(own.clock(), own.dataset.zone) };
         const extra = line === 'aiAgent' ? { taskType: 3 } : {};
@@ -151,7 +151,7 @@ describe('live mode: ticks', () => {
         Promise.all([
           query(own, TASKS, body(old, 1, 100)),
           query(own, AGENT_TASKS, body({ ...old, taskType: 3 }, 1, 100)),
-          query(own, FLOWS, body(old, 1, 100)),
+          query(own, AGENT_FLOWS, body(old, 1, 100)),
           query(own, FLOWS_V3, body(old, 2, 100)),
         ]);
       const before = await snapshot();
@@ -229,7 +229,7 @@ describe('record controls', () => {
     expect(nodes.slice(0, -1).every((n) => n.nodeStatus === 2 && n.taskId !== undefined)).toBe(true);
     const newChild = sim.dataset.lines.aiAgent.tasks.find((t) => t.taskId === nodes.at(-2)!.taskId)!;
     expect(newChild).toMatchObject({ flowKeyId: flow.keyId, node: flow.finishNum + 1, createdMs: sim.clock(), status: 2 });
-    const listedFlow = await query<WireFlow>(sim, FLOWS, body({ strTime: flow.createTime, endTime: flow.createTime }));
+    const listedFlow = await query<WireFlow>(sim, AGENT_FLOWS, body({ strTime: flow.createTime, endTime: flow.createTime }));
     expect(listedFlow.data!.records.find((r) => r.keyId === flow.keyId)).toMatchObject({ status: 1, finishNum: flow.finishNum + 1 });
   });
 

@@ -34,7 +34,7 @@ describe('group call task window and filters', () => {
     const res = await query<Record<string, unknown>>(sim, TASKS, body(ALL, 1, 100));
     const records = res.data!.records;
     expect(records).toHaveLength(100);
-    expect(res.data).toMatchObject({ total: sim.dataset.tasks.length, size: 100, current: 1, pages: 60, searchCount: true });
+    expect(res.data).toMatchObject({ total: sim.dataset.tasks.length, size: 100, current: 1, pages: Math.ceil(sim.dataset.tasks.length / 100), searchCount: true });
     for (const r of records) {
       expect(Object.keys(r).filter((k) => !['scriptId', 'taskType'].includes(k)).sort()).toEqual(
         ['callNum', 'createdTime', 'fail', 'numCnt', 'rate', 'status', 'success', 'taskId', 'taskName'],

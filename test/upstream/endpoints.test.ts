@@ -15,7 +15,7 @@ import { fromLocal, parseZone, type Zone } from '../../src/time';
 import type { GroupCallTaskRecord, RecallFlowRecord } from '../../src/upstream/records';
 
 const TASKS = '/v3/voice/group/call/query';
-const FLOWS = '/voice/recallFlow/queryPage';
+const FLOWS = '/v3/voice/recallFlow/queryPage';
 const NOW = Date.UTC(2025, 5, 1, 4, 0, 0);
 const DAY = 86_400_000;
 
