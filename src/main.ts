@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { startGateway } from './server';
+import { startGateway } from './server/gateway';
 import type { UpstreamCredentials } from './upstream';
 
 let config: Config;

@@ -5,20 +5,20 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config';
-import type { Logger } from './logger';
-import { createMetrics, type GatewayMetrics } from './plugins/metrics';
-import { loadPersistedOperations } from './plugins/persisted-operations';
-import { createReadiness } from './plugins/readiness';
-import { createUpstream, type Upstream, type UpstreamCredentials } from './upstream';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { createMetrics, type GatewayMetrics } from '../plugins/use-metrics';
+import { loadPersistedOperations } from '../plugins/use-persisted-operations';
+import { createReadiness } from './readiness';
+import { createUpstream, type Upstream, type UpstreamCredentials } from '../upstream';
 import { createFastLane, type FastLane } from './fast-lane';
-import { createGatewayContext } from './graphql/context';
-import { schema } from './graphql/schema';
-import { createBearerCheck } from './plugins/auth';
-import { createCostMeter } from './plugins/cost-limit';
-import { createPreparedOperations } from './plugins/prepared-operations';
-import { logGraphQLRequest, requestIdFrom } from './plugins/request-log';
-import { createParseCache } from './plugins/parse-cache';
+import { createGatewayContext } from '../graphql/context';
+import { schema } from '../graphql/schema';
+import { createBearerCheck } from '../plugins/use-bearer-auth';
+import { createCostMeter } from '../plugins/use-cost-limit';
+import { createPreparedOperations } from './prepared-operations';
+import { logGraphQLRequest, requestIdFrom } from '../plugins/use-request-log';
+import { createParseCache } from './parse-cache';
 import { createGatewayYoga, GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, METRICS_ENDPOINT, READINESS_ENDPOINT, type GatewayYoga } from './yoga';
 
 export interface Gateway {

@@ -8,12 +8,12 @@
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config';
-import { isPlainJson, negotiateMediaType, plainParams } from '../src/fast-lane';
-import { createLogger } from '../src/logger';
-import { startGateway, type Gateway } from '../src/server';
-import { startSimulator, type Simulator } from '../src/simulator';
-import { parseLines } from './plugins/support';
+import { loadConfig } from '../../src/config';
+import { isPlainJson, negotiateMediaType, plainParams } from '../../src/server/fast-lane';
+import { createLogger } from '../../src/logger';
+import { startGateway, type Gateway } from '../../src/server/gateway';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { parseLines } from '../plugins/support';
 
 const TOKEN = 'fast-lane-test-token-0123456789';
 

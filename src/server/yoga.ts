@@ -11,17 +11,17 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { Kind, type DocumentNode } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { LaafficApi } from './upstream';
-import { createGatewayContext, type GatewayContext, type GatewaySettings } from './graphql/context';
-import { maskError } from './graphql/errors';
-import { schema } from './graphql/schema';
-import { useBearerAuth } from './plugins/auth';
-import { useCostLimit, type createCostMeter } from './plugins/cost-limit';
-import { createParseCache, type ParseCache } from './plugins/parse-cache';
-import { usePersistedOperationsAllowList } from './plugins/persisted-operations';
-import { useRequestLog } from './plugins/request-log';
-import { useRequestParamsCheck } from './plugins/request-params';
-import { useKnownRoutes } from './plugins/routes';
+import type { LaafficApi } from '../upstream';
+import { createGatewayContext, type GatewayContext, type GatewaySettings } from '../graphql/context';
+import { maskError } from '../graphql/errors';
+import { schema } from '../graphql/schema';
+import { useBearerAuth } from '../plugins/use-bearer-auth';
+import { useCostLimit, type createCostMeter } from '../plugins/use-cost-limit';
+import { createParseCache, type ParseCache } from './parse-cache';
+import { usePersistedOperationsAllowList } from '../plugins/use-persisted-operations';
+import { useRequestLog } from '../plugins/use-request-log';
+import { useRequestParamsCheck } from '../plugins/use-request-params-check';
+import { useKnownRoutes } from '../plugins/use-known-routes';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 export const HEALTH_ENDPOINT = '/health';

@@ -5,8 +5,8 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './helpers/stack';
-import { getUrl, parseLines, postGraphQL } from './plugins/support';
+import { startStack, type Stack } from '../helpers/stack';
+import { getUrl, parseLines, postGraphQL } from '../plugins/support';
 
 describe('MAX_CONCURRENT_REQUESTS', () => {
   let stack: Stack;
