@@ -1,21 +1,25 @@
 /**
- * The gateway's routes, and a 404 for everything else, before any other plugin runs. yoga by
- * itself serves GraphQL on any path that ends in its endpoint (`/graphql/`, `//graphql`,
- * `/x/graphql`), which no path-based rule (auth, request log) would recognise.
+ * A 404 for every path that is not a route, before any other plugin runs. yoga by itself serves
+ * GraphQL on any path that ends in its endpoint (`/graphql/`, `//graphql`, `/x/graphql`), which
+ * no path-based rule (auth, request log) would recognise.
  */
 import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { httpErrorResponse } from '../server/http-errors';
 
-export function useKnownRoutes(paths: readonly string[]): Plugin {
-  const known = new Set(paths);
+export interface KnownRoutesOptions {
+  /** Every path that exists (server/routes.ts). */
+  paths: readonly string[];
+  /** Where a refused request's log line goes. */
+  log: Logger;
+}
+
+export function useKnownRoutes(options: KnownRoutesOptions): Plugin {
+  const known = new Set(options.paths);
   return {
-    onRequest({ url, endResponse, fetchAPI }) {
+    onRequest({ request, url, endResponse, fetchAPI }) {
       if (known.has(url.pathname)) return;
-      endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] }), {
-          status: 404,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        }),
-      );
+      endResponse(httpErrorResponse(request, { status: 404, code: 'NOT_FOUND', message: 'Not found.' }, options.log, fetchAPI));
     },
   };
 }

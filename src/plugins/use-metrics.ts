@@ -1,38 +1,14 @@
 /**
- * Prometheus metrics at /metrics: GraphQL operations (@graphql-yoga/plugin-prometheus) and the
- * gateway's own upstream figures (prom-client): calls by endpoint and outcome, latency, retries,
- * coalesced calls, DataLoader batch sizes. One registry per gateway instance.
+ * GraphQL operation metrics at /metrics (@graphql-yoga/plugin-prometheus), bounded: operation
+ * names are client-chosen, so only the first MAX_OPERATION_LABELS get series of their own; errors
+ * are counted by code, not by path; no label carries a URL. recordOperation writes the same
+ * series for an operation the fast lane answered, so /metrics counts every operation once,
+ * whichever path answered it. The registry and the gateway's own figures: server/metrics.ts.
  */
-import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
+import { createCounter, createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { UpstreamClient } from '../upstream';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { maskError } from '../graphql/errors';
-
-export interface GatewayMetrics {
-  registry: Registry;
-  plugin: Plugin;
-  /** Records one DataLoader batch (the join's and the recall-flow loader's). */
-  observeBatch(loader: string, size: number): void;
-  /** Records an operation the fast lane answered, in the same series yoga's plugin writes. */
-  observeOperation(operation: ObservedOperation): void;
-}
-
-export interface ObservedOperation {
-  /** The request's operationName, else the operation's own name, else 'Anonymous' (as the plugin labels it). */
-  operationName: string;
-  /** The operation's own name (the HTTP histogram labels by it), else 'Anonymous'. */
-  documentOperationName: string;
-  operationType: string;
-  method: string;
-  status: number;
-  /** Seconds from the start of execution to its end. */
-  executionSeconds: number;
-  /** Seconds from the request's arrival to the response. */
-  httpSeconds: number;
-  /** The response's errors (masked). */
-  errors: readonly unknown[];
-}
 
 /** Distinct operation names kept as label values; later new names share OTHER_OPERATIONS. */
 export const MAX_OPERATION_LABELS = 100;
@@ -65,69 +41,38 @@ function errorCodeLabel(error: unknown): string {
   return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'UNKNOWN';
 }
 
-export function createMetrics(client: UpstreamClient, endpointNames: Record<string, string>): GatewayMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const name = (path: string) => endpointNames[path] ?? 'other';
+/** What the plugin's label functions get about an operation (the part of FillLabelsFnParams used here). */
+export interface OperationLabelParams {
+  operationName?: string;
+  operationType?: string;
+}
 
-  const calls = new Counter({
-    name: 'laaffic_upstream_calls_total',
-    help: 'Upstream HTTP attempts by endpoint and outcome (ok or the error code).',
-    labelNames: ['endpoint', 'outcome'],
-    registers: [registry],
-  });
-  const latency = new Histogram({
-    name: 'laaffic_upstream_duration_seconds',
-    help: 'Latency of upstream attempts.',
-    labelNames: ['endpoint'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  const retries = new Counter({
-    name: 'laaffic_upstream_retries_total',
-    help: 'Upstream retries by endpoint and reason (transient, timestamp).',
-    labelNames: ['endpoint', 'reason'],
-    registers: [registry],
-  });
-  const coalesced = new Counter({
-    name: 'laaffic_upstream_coalesced_total',
-    help: 'Upstream calls saved by sharing an identical call already in flight.',
-    labelNames: ['endpoint'],
-    registers: [registry],
-  });
-  const batches = new Histogram({
-    name: 'laaffic_dataloader_batch_size',
-    help: 'Keys per DataLoader batch.',
-    labelNames: ['loader'],
-    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
-    registers: [registry],
-  });
+/** The operation labels of every series, from the plugin's parameters or the fast lane's mirror of them. */
+function opLabels(p: OperationLabelParams, operationLabel: (name: string) => string) {
+  return { operationName: operationLabel(p.operationName || 'Anonymous'), operationType: p.operationType || 'unknown' };
+}
 
-  client.onEvent((e) => {
-    const endpoint = name(e.path);
-    if (e.type === 'attempt') {
-      calls.inc({ endpoint, outcome: e.outcome });
-      latency.observe({ endpoint }, e.durationMs / 1000);
-    } else if (e.type === 'retry') {
-      retries.inc({ endpoint, reason: e.reason });
-    } else {
-      coalesced.inc({ endpoint });
-    }
-  });
+export interface MetricsOptions {
+  /** The registry /metrics serves (server/metrics.ts: the gateway's own figures are in it too). */
+  registry: Registry;
+  /** The path Prometheus scrapes (server/routes.ts). */
+  endpoint: string;
+  /** Bounds operation names as label values (operationLabeler), shared with recordOperation. */
+  operationLabel: (name: string) => string;
+}
 
-  const operation = operationLabeler();
+export function useMetrics({ registry, endpoint, operationLabel }: MetricsOptions): Plugin {
   // The plugin's four operation metrics, as it defines them (names, help, phases), except that the
   // operation name goes through the labeler and the HTTP histogram has no `url` label: it is the
   // full request URL (host header and a GET's query string, variables included).
-  const opLabels = (p: FillLabelsFnParams) => ({ operationName: operation(p.operationName || 'Anonymous'), operationType: p.operationType || 'unknown' });
-  const plugin = usePrometheus({
+  return usePrometheus({
     registry,
-    endpoint: '/metrics',
+    endpoint,
     metrics: {
       graphql_envelop_request: createCounter({
         registry,
         counter: { name: 'graphql_envelop_request', help: 'Counts the amount of GraphQL requests executed through Envelop', labelNames: ['operationType', 'operationName'] },
-        fillLabelsFn: opLabels,
+        fillLabelsFn: (p) => opLabels(p, operationLabel),
         phases: ['execute', 'subscribe'],
       }),
       graphql_envelop_request_duration: createHistogram({
@@ -137,7 +82,7 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
           help: 'Time spent on running the GraphQL operation from parse to execute',
           labelNames: ['operationType', 'operationName'],
         },
-        fillLabelsFn: opLabels,
+        fillLabelsFn: (p) => opLabels(p, operationLabel),
         phases: ['execute', 'subscribe'],
       }),
       graphql_envelop_error_result: createCounter({
@@ -150,7 +95,7 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
           labelNames: ['operationType', 'operationName', 'code', 'phase'],
         },
         fillLabelsFn: (p) => ({
-          ...opLabels(p),
+          ...opLabels(p, operationLabel),
           phase: p.errorPhase ?? 'unknown',
           code: errorCodeLabel(p.error),
         }),
@@ -160,7 +105,7 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
         registry,
         histogram: { name: 'graphql_yoga_http_duration', help: 'Time spent on HTTP connection', labelNames: ['operationName', 'operationType', 'method', 'statusCode'] },
         fillLabelsFn: (p, { request, response }) => ({
-          ...opLabels(p),
+          ...opLabels(p, operationLabel),
           method: (request as Request).method,
           statusCode: (response as Response).status,
         }),
@@ -179,23 +124,34 @@ export function createMetrics(client: UpstreamClient, endpointNames: Record<stri
       graphql_envelop_schema_change: false,
     },
   });
+}
 
-  // The plugin registers its metrics when yoga initialises it; the fast lane writes to the same
-  // series so /metrics counts every operation once, whichever path answered it.
+/** An operation the fast lane answered, described as yoga's plugin would have seen it. */
+export interface ObservedOperation {
+  /** The graphql_envelop_* series' label parameters (server/yoga-mirror.ts: operationMetricParams). */
+  operation: OperationLabelParams;
+  /** The HTTP histogram's label parameters (idem). */
+  http: OperationLabelParams;
+  method: string;
+  status: number;
+  /** Seconds from the start of execution to its end. */
+  executionSeconds: number;
+  /** Seconds from the request's arrival to the response. */
+  httpSeconds: number;
+  /** The response's errors (masked). */
+  errors: readonly unknown[];
+}
+
+/**
+ * Writes an operation yoga's plugin never saw into the plugin's series (useMetrics registers
+ * them in the registry), with the same labels.
+ */
+export function recordOperation({ registry, operationLabel }: Omit<MetricsOptions, 'endpoint'>, o: ObservedOperation): void {
   const metric = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
-  const observeOperation = (o: ObservedOperation) => {
-    const labels = { operationName: operation(o.operationName), operationType: o.operationType };
-    metric<Counter>('graphql_envelop_request')?.inc(labels);
-    metric<Histogram>('graphql_envelop_request_duration')?.observe(labels, o.executionSeconds);
-    const errors = metric<Counter>('graphql_envelop_error_result');
-    for (const e of o.errors) {
-      errors?.inc({ ...labels, phase: 'execute', code: errorCodeLabel(e) });
-    }
-    metric<Histogram>('graphql_yoga_http_duration')?.observe(
-      { operationName: operation(o.documentOperationName), operationType: o.operationType, method: o.method, statusCode: o.status },
-      o.httpSeconds,
-    );
-  };
-
-  return { registry, plugin, observeBatch: (loader, size) => batches.observe({ loader }, size), observeOperation };
+  const labels = opLabels(o.operation, operationLabel);
+  metric<Counter>('graphql_envelop_request')?.inc(labels);
+  metric<Histogram>('graphql_envelop_request_duration')?.observe(labels, o.executionSeconds);
+  const errors = metric<Counter>('graphql_envelop_error_result');
+  for (const e of o.errors) errors?.inc({ ...labels, phase: 'execute', code: errorCodeLabel(e) });
+  metric<Histogram>('graphql_yoga_http_duration')?.observe({ ...opLabels(o.http, operationLabel), method: o.method, statusCode: o.status }, o.httpSeconds);
 }

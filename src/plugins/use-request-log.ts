@@ -1,13 +1,15 @@
 /**
- * One structured log line per GraphQL request: request id (x-request-id, echoed back),
- * operation name, duration, upstream calls made for it, HTTP status and outcome (ok or the
- * error codes). Secrets never reach it: the logger scrubs them and no header is logged.
+ * One structured log line per GraphQL request answered through yoga (server/log-line.ts): request
+ * id (x-request-id, echoed back), operation name, duration, upstream calls made for it, HTTP
+ * status and outcome (ok or the error codes). Secrets never reach it: the logger scrubs them and
+ * no header is logged.
  */
-import { randomUUID } from 'node:crypto';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
+import { answeredAsHttpError } from '../server/http-errors';
+import { logGraphQLRequest, requestIdFrom } from '../server/log-line';
 
 interface RequestState {
   id: string;
@@ -17,45 +19,13 @@ interface RequestState {
   codes: Set<string>;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,100}$/;
-
-/** The client's x-request-id when it is a sane one, else a fresh UUID. */
-export function requestIdFrom(given: string | null | undefined): string {
-  return given && REQUEST_ID.test(given) ? given : randomUUID();
+export interface RequestLogOptions {
+  log: Logger;
+  /** The GraphQL endpoint: requests to it are logged (probes and scrapes are not). */
+  endpoint: string;
 }
 
-export interface RequestLogLine {
-  requestId: string;
-  operationName: string | null;
-  /** performance.now() when the request arrived. */
-  start: number;
-  upstreamCalls: number;
-  status: number;
-  /** Error codes of the response; empty = ok. */
-  codes: Iterable<string>;
-}
-
-const MAX_LOGGED_NAME = 200;
-
-/** Writes the one log line of a GraphQL request (yoga's path and the fast lane share it). */
-export function logGraphQLRequest(log: Logger, line: RequestLogLine): void {
-  if (!log.isLevelEnabled('info')) return;
-  const codes = [...line.codes];
-  log.info(
-    {
-      requestId: line.requestId,
-      // Client-chosen and up to the body limit long: a log line keeps the first 200 characters.
-      operationName: line.operationName !== null && line.operationName.length > MAX_LOGGED_NAME ? `${line.operationName.slice(0, MAX_LOGGED_NAME)}…` : line.operationName,
-      durationMs: Math.round((performance.now() - line.start) * 10) / 10,
-      upstreamCalls: line.upstreamCalls,
-      status: line.status,
-      outcome: codes.length === 0 ? 'ok' : codes.join(','),
-    },
-    'graphql request',
-  );
-}
-
-export function useRequestLog(log: Logger, endpoint: string): Plugin<GatewayContext> {
+export function useRequestLog({ log, endpoint }: RequestLogOptions): Plugin<GatewayContext> {
   const states = new WeakMap<Request, RequestState>();
   const track = (request: Request): RequestState => {
     const state: RequestState = { id: requestIdFrom(request.headers.get('x-request-id')), start: performance.now(), codes: new Set() };
@@ -87,11 +57,15 @@ export function useRequestLog(log: Logger, endpoint: string): Plugin<GatewayCont
         for (const e of errors) state.codes.add(String(e.extensions?.code ?? 'UNKNOWN'));
       }
     },
-    onResponse({ request, response }) {
-      // A request answered by an earlier plugin's onRequest (auth's 401) skipped ours: log it too.
-      const state = states.get(request) ?? (new URL(request.url).pathname === endpoint ? track(request) : undefined);
+    onResponse({ request, response, serverContext }) {
+      // A request answered by one of yoga's own plugins before ours (CORS preflight, GraphiQL's
+      // page) skipped our onRequest: log it too, unless it was an HTTP-level error (auth's 401),
+      // which has its id and its line already (server/http-errors.ts).
+      const state = states.get(request) ?? (new URL(request.url).pathname === endpoint && !answeredAsHttpError(request) ? track(request) : undefined);
       if (!state) return;
-      if (state.codes.size === 0 && response.status === 401) state.codes.add('UNAUTHENTICATED');
+      // Cut off by the read timeout while yoga read its body: the client got a 408, which has its
+      // line already; yoga's answer to the half body never left.
+      if (answeredAsHttpError((serverContext as { req?: object } | undefined)?.req)) return;
       response.headers.set('x-request-id', state.id);
       logGraphQLRequest(log, {
         requestId: state.id,

@@ -1,25 +1,28 @@
 /**
- * The gateway as a running service: upstream client, metrics, readiness and yoga behind a
- * node:http server with a request body limit, plus a graceful close (stop accepting, let
- * in-flight requests finish up to a deadline, close the upstream pool).
+ * The gateway as a running service: what is built once per process and shared by the two ways a
+ * request is answered (yoga and the fast lane), wired in one place, behind the HTTP guards, and
+ * closed in order (drain the server, then the upstream pool). Everything else is in its own room:
+ * guards.ts, yoga.ts, fast-lane.ts, context.ts, routes.ts, http-errors.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
-import type { Logger } from '../logger';
-import { createMetrics, type GatewayMetrics } from '../plugins/use-metrics';
-import { loadPersistedOperations } from '../plugins/use-persisted-operations';
-import { createReadiness } from './readiness';
-import { createUpstream, type Upstream, type UpstreamCredentials } from '../upstream';
-import { createFastLane, type FastLane } from './fast-lane';
-import { createGatewayContext } from '../graphql/context';
 import { schema } from '../graphql/schema';
+import type { Logger } from '../logger';
 import { createBearerCheck } from '../plugins/use-bearer-auth';
 import { createCostMeter } from '../plugins/use-cost-limit';
-import { createPreparedOperations } from './prepared-operations';
-import { logGraphQLRequest, requestIdFrom } from '../plugins/use-request-log';
+import { loadPersistedOperations } from '../plugins/use-persisted-operations';
+import { createUpstream, type Upstream, type UpstreamCredentials } from '../upstream';
+import { createCompiledOperations } from './compiled-operations';
+import { createContextFactory } from './context';
+import { createFastLane, type FastLane } from './fast-lane';
+import { guardServer, readTimeouts } from './guards';
+import { createMetrics, type GatewayMetrics } from './metrics';
 import { createParseCache } from './parse-cache';
-import { createGatewayYoga, GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, METRICS_ENDPOINT, READINESS_ENDPOINT, type GatewayYoga } from './yoga';
+import { createPreparedOperations } from './prepared-operations';
+import { createReadiness } from './readiness';
+import { GRAPHQL_PATH, METRICS_PATH } from './routes';
+import { createGatewayYoga, type GatewayYoga } from './yoga';
 
 export interface Gateway {
   yoga: GatewayYoga;
@@ -35,96 +38,40 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/**
- * Answers 413 before yoga (or the fast lane) reads a body larger than the limit (declared or
- * streamed), with the request log line every GraphQL request gets.
- */
-function limitBody(limit: number, log: Logger, handler: (req: IncomingMessage, res: ServerResponse) => void) {
-  const tooLarge = (res: ServerResponse) => {
-    if (res.headersSent) return;
-    const requestId = requestIdFrom(res.req.headers['x-request-id'] as string | undefined);
-    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close', 'x-request-id': requestId });
-    res.end(JSON.stringify({ errors: [{ message: `Request body exceeds ${limit} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }));
-    logGraphQLRequest(log, { requestId, operationName: null, start: performance.now(), upstreamCalls: 0, status: 413, codes: ['PAYLOAD_TOO_LARGE'] });
-  };
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      tooLarge(res);
-      req.resume();
-      return;
-    }
-    let seen = 0;
-    req.on('data', (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > limit) {
-        tooLarge(res);
-        req.destroy();
-      }
-    });
-    handler(req, res);
-  };
-}
-
-/** After the shutdown deadline, how long the ended requests get to write their answers. */
-const SHUTDOWN_ANSWER_GRACE_MS = 1_000;
-
-const PROBES = new Set([HEALTH_ENDPOINT, READINESS_ENDPOINT, METRICS_ENDPOINT]);
-const isProbe = (target: string | undefined) => PROBES.has((target ?? '').split('?', 1)[0]!);
-
-/**
- * More requests in progress than MAX_CONCURRENT_REQUESTS: a 503 at once, before the body is
- * read, rather than memory and latency growing with the queue (8,000 concurrent requests on a
- * slow upstream ran a 192 MB gateway out of heap). Probes still answer.
- */
-function overloaded(req: IncomingMessage, res: ServerResponse, log: Logger): void {
-  const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
-  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1', 'x-request-id': requestId });
-  res.end(JSON.stringify({ errors: [{ message: 'The gateway is at capacity; retry shortly.', extensions: { code: 'OVERLOADED' } }] }));
-  req.resume();
-  logGraphQLRequest(log, { requestId, operationName: null, start: performance.now(), upstreamCalls: 0, status: 503, codes: ['OVERLOADED'] });
-}
-
-// A host name, IPv4 or [IPv6] address, with an optional port: nothing that could carry a path.
-const HOST_HEADER = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
-
-/**
- * yoga builds each request's URL from the Host header and the request target; a malformed one
- * (a space, a path, an absolute-form target) would end in a TypeError with a stack trace in the
- * response, or route by a path hidden in Host. Such requests get a plain 400 instead.
- */
-export function badRequestTarget(req: IncomingMessage): boolean {
-  const host = req.headers.host;
-  // The pattern rules out paths; WHATWG URL parsing (what yoga runs) rules out the rest
-  // (a port over 65535, an IPv4 part over 255, a broken IPv6 literal).
-  return !(req.url ?? '').startsWith('/') || (host !== undefined && (!HOST_HEADER.test(host) || !URL.canParse(`http://${host}`)));
-}
-
 export async function startGateway(config: Config, credentials: UpstreamCredentials, log: Logger): Promise<Gateway> {
   const upstream = createUpstream(config.upstream, credentials);
-  const metrics = createMetrics(upstream.client, {
-    [config.upstream.tasksPath]: 'groupCallTasks',
-    [config.upstream.recallFlowsPath]: 'recallFlows',
-  });
-  const settings = {
-    zone: config.upstream.zone,
-    defaultWindowDays: config.defaultWindowDays,
-    join: config.join,
-    requestDeadlineMs: config.server.requestDeadlineMs,
-  };
-  const persistedOperations = config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined;
-  // The fast lane answers plain POSTs of operations yoga has accepted before; with an allow-list
-  // of persisted operations every request goes through yoga (the lane only knows query texts).
-  const prepared = config.fastLane && !persistedOperations ? createPreparedOperations(schema) : undefined;
-  const costMeter = createCostMeter();
+  const metrics = createMetrics(
+    upstream.client,
+    { [config.upstream.tasksPath]: 'groupCallTasks', [config.upstream.recallFlowsPath]: 'recallFlows' },
+    METRICS_PATH,
+  );
   // Fired when the shutdown deadline passes: every request still in flight ends its upstream work.
   const shutdown = new AbortController();
+  const createContext = createContextFactory({
+    api: upstream.api,
+    settings: {
+      zone: config.upstream.zone,
+      defaultWindowDays: config.defaultWindowDays,
+      join: config.join,
+      requestDeadlineMs: config.server.requestDeadlineMs,
+    },
+    log,
+    observeBatch: metrics.observeBatch,
+    shutdown: shutdown.signal,
+  });
+  const persistedOperations = config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined;
+  // One graphql-jit compilation per operation, whichever path executes it.
+  const compiled = createCompiledOperations(schema, {
+    onError: (refusal) => log.error({ errors: refusal.errors }, 'graphql-jit could not compile an operation'),
+  });
+  // The fast lane answers plain POSTs of operations yoga has accepted before; with an allow-list
+  // of persisted operations every request goes through yoga (the lane only knows query texts).
+  const prepared = config.fastLane && !persistedOperations ? createPreparedOperations(schema, undefined, compiled) : undefined;
+  const costMeter = createCostMeter();
   const parseCache = createParseCache();
   const yoga = createGatewayYoga({
-    api: upstream.api,
+    createContext,
     log,
-    settings,
-    shutdown: shutdown.signal,
     options: {
       tokens: config.auth.tokens,
       limits: config.limits,
@@ -134,57 +81,38 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
       persistedOperations,
       readiness: createReadiness(upstream.client, upstream.api, config.readinessCacheMs),
       plugins: prepared ? [metrics.plugin, prepared.plugin] : [metrics.plugin],
-      observeBatch: metrics.observeBatch,
       costMeter,
       parseCache,
+      compiled,
     },
   });
   const lane = prepared
     ? createFastLane({
-        endpoint: GRAPHQL_ENDPOINT,
+        endpoint: GRAPHQL_PATH,
         schema,
         prepared,
         costMeter,
         maxCost: config.limits.cost,
         bearer: config.auth.tokens.length > 0 ? createBearerCheck(config.auth.tokens) : undefined,
-        createContext: () => createGatewayContext({ api: upstream.api, settings, log, observeBatch: metrics.observeBatch, shutdown: shutdown.signal }),
+        createContext,
         log,
         observeOperation: metrics.observeOperation,
         yoga,
       })
     : undefined;
-  const handle = limitBody(config.limits.bodyBytes, log, lane?.handle ?? yoga);
-  // While closing, a response ends its keep-alive connection: server.close() only waits for
-  // connections, and an idle keep-alive one would otherwise hold the drain until the deadline.
-  let closing = false;
-  const pending = new Set<ServerResponse>();
-  // Slow clients (a trickled header or body) are cut off: Node's defaults wait 60 s for headers
-  // and 300 s for a body, checked every 30 s, while each such socket holds its buffers.
-  const readTimeoutMs = config.server.readTimeoutMs;
-  const serverOptions = {
-    requestTimeout: readTimeoutMs,
-    headersTimeout: Math.min(10_000, readTimeoutMs),
-    connectionsCheckingInterval: Math.min(1_000, readTimeoutMs),
-  };
-  const server = createServer(serverOptions, (req, res) => {
-    pending.add(res);
-    if (closing) res.setHeader('connection', 'close');
-    res.once('close', () => pending.delete(res));
-    res.once('finish', () => {
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
-    if (pending.size > config.server.maxConcurrentRequests && !isProbe(req.url)) {
-      overloaded(req, res, log);
-      return;
-    }
-    if (badRequestTarget(req)) {
-      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-      res.end(JSON.stringify({ errors: [{ message: 'Malformed Host header or request target.', extensions: { code: 'BAD_REQUEST' } }] }));
-      req.resume();
-      return;
-    }
-    handle(req, res);
-  });
+
+  const server = createServer(readTimeouts(config.server.readTimeoutMs));
+  const guarded = guardServer(
+    server,
+    {
+      log,
+      maxConcurrentRequests: config.server.maxConcurrentRequests,
+      maxBodyBytes: config.limits.bodyBytes,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      onShutdownDeadline: () => shutdown.abort(),
+    },
+    lane?.handle ?? yoga,
+  );
   server.maxConnections = config.server.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -201,26 +129,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     fastLane: lane,
     parseCache,
     async close() {
-      closing = true;
-      for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
-      });
-      if ((await Promise.race([drained, deadline])) === 'timeout') {
-        // Requests still waiting on the upstream end now, as at their own deadline, so each gets
-        // an answer (UPSTREAM_TIMEOUT) and a true log line instead of a reset connection.
-        log.warn({ timeoutMs: config.shutdownTimeoutMs, inFlight: pending.size }, 'shutdown deadline passed: ending the requests in flight');
-        shutdown.abort();
-        let grace: NodeJS.Timeout | undefined;
-        await Promise.race([drained, new Promise<void>((resolve) => (grace = setTimeout(resolve, SHUTDOWN_ANSWER_GRACE_MS)))]);
-        clearTimeout(grace);
-        server.closeAllConnections();
-        await drained;
-      }
-      clearTimeout(timer);
+      await guarded.drain();
       await upstream.client.close();
     },
   };

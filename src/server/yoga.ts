@@ -1,33 +1,30 @@
 /**
- * Builds the graphql-yoga instance: the schema, the per-request context, error masking, GraphiQL
- * and the production plugins (auth, operation limits, CSRF prevention, introspection switch,
- * persisted operations, request logs, metrics, readiness). Tests call `yoga.fetch` on it or
- * serve it over loopback HTTP through server.ts.
+ * The graphql-yoga instance: the schema, the per-request context, error masking, GraphiQL and the
+ * production plugins (auth, operation limits, CSRF prevention, introspection switch, persisted
+ * operations, request logs, metrics, readiness, compiled execution), in the order they must run.
+ * The HTTP server around it is gateway.ts; tests call `yoga.fetch` on it or serve it over
+ * loopback HTTP through startGateway.
  */
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { Kind, type DocumentNode } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { LaafficApi } from '../upstream';
-import { createGatewayContext, type GatewayContext, type GatewaySettings } from '../graphql/context';
+import type { GatewayContext } from '../graphql/context';
 import { maskError } from '../graphql/errors';
 import { schema } from '../graphql/schema';
 import { useBearerAuth } from '../plugins/use-bearer-auth';
-import { useCostLimit, type createCostMeter } from '../plugins/use-cost-limit';
-import { createParseCache, type ParseCache } from './parse-cache';
+import { useCompiledExecution } from '../plugins/use-compiled-execution';
+import { useContextDisposal } from '../plugins/use-context-disposal';
+import { useCostLimit, type CostMeter } from '../plugins/use-cost-limit';
+import { useKnownRoutes } from '../plugins/use-known-routes';
 import { usePersistedOperationsAllowList } from '../plugins/use-persisted-operations';
 import { useRequestLog } from '../plugins/use-request-log';
 import { useRequestParamsCheck } from '../plugins/use-request-params-check';
-import { useKnownRoutes } from '../plugins/use-known-routes';
-
-export const GRAPHQL_ENDPOINT = '/graphql';
-export const HEALTH_ENDPOINT = '/health';
-export const READINESS_ENDPOINT = '/readiness';
-/** Served by the Prometheus plugin (src/plugins/metrics.ts). */
-export const METRICS_ENDPOINT = '/metrics';
+import { createCompiledOperations, type CompiledOperations } from './compiled-operations';
+import type { ContextFactory } from './context';
+import { createParseCache, type ParseCache } from './parse-cache';
+import { GRAPHQL_PATH, HEALTH_PATH, KNOWN_PATHS, OPEN_PATHS, READINESS_PATH } from './routes';
 
 /** GraphiQL's first query: recall flows joined to their parent tasks. */
 export const DEFAULT_QUERY = /* GraphQL */ `# Recall flows with their parent tasks, joined in one query.
@@ -71,15 +68,16 @@ export interface YogaOptions {
   persistedOperations?: Map<string, string>;
   /** Readiness check (upstream reachable); absent = always ready. */
   readiness?: () => Promise<boolean>;
-  /** Extra plugins (metrics). */
+  /** Extra plugins (metrics, the fast lane's prepared operations). */
   plugins?: Plugin[];
-  observeBatch?: (loader: string, size: number) => void;
   /** The cost limit's memo, shared with the fast lane. */
-  costMeter?: ReturnType<typeof createCostMeter>;
+  costMeter?: CostMeter;
   /** Allowed browser origins: '*' (any, no credentials), a list, or false (no CORS). */
   cors: '*' | string[] | false;
   /** yoga's parse cache; default: a fresh one bounded in entries and characters. */
   parseCache?: ParseCache;
+  /** graphql-jit's compilations, shared with the fast lane; default: a fresh store. */
+  compiled?: CompiledOperations;
 }
 
 export const DEFAULT_YOGA_OPTIONS: YogaOptions = {
@@ -91,56 +89,25 @@ export const DEFAULT_YOGA_OPTIONS: YogaOptions = {
 };
 
 export interface YogaDeps {
-  api: LaafficApi;
-  settings: GatewaySettings;
+  /** Each request's context (the fast lane's come from the same factory). */
+  createContext: ContextFactory;
   log: Logger;
   options?: Partial<YogaOptions>;
-  /** Fires when the server's shutdown deadline passes (see server.ts). */
-  shutdown?: AbortSignal;
-}
-
-/** Releases per-request resources (the deadline timer) as soon as execution is over. */
-function useContextDisposal(): Plugin {
-  return {
-    onExecute({ args }) {
-      return {
-        onExecuteDone() {
-          (args.contextValue as unknown as Partial<GatewayContext>).dispose?.();
-        },
-      };
-    },
-  };
-}
-
-const singleQueryMemo = new WeakMap<DocumentNode, boolean>();
-
-/**
- * True when the document defines exactly one operation (fragments aside) and it is a query: the
- * schema has no mutation or subscription root, and graphql-jit answers one with a plain Error
- * (masked as INTERNAL_SERVER_ERROR) where graphql-js reports the client's mistake.
- */
-export function singleQuery(document: DocumentNode): boolean {
-  let single = singleQueryMemo.get(document);
-  if (single === undefined) {
-    const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-    single = operations.length === 1 && operations[0]!.operation === 'query';
-    singleQueryMemo.set(document, single);
-  }
-  return single;
 }
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
 export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   const o: YogaOptions = { ...DEFAULT_YOGA_OPTIONS, ...deps.options };
+  const { log } = deps;
   // Unknown paths first (404), then authentication: an unauthenticated request is answered before
-  // anything else runs. /health and /readiness stay open for probes.
-  const plugins: Plugin[] = [useKnownRoutes([GRAPHQL_ENDPOINT, HEALTH_ENDPOINT, READINESS_ENDPOINT, METRICS_ENDPOINT])];
-  if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_ENDPOINT, open: [HEALTH_ENDPOINT, READINESS_ENDPOINT] }));
-  plugins.push(useRequestLog(deps.log, GRAPHQL_ENDPOINT) as Plugin, useContextDisposal(), useRequestParamsCheck());
+  // anything else runs. The probes stay open (routes.ts).
+  const plugins: Plugin[] = [useKnownRoutes({ paths: KNOWN_PATHS, log })];
+  if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_PATH, open: OPEN_PATHS, log }));
+  plugins.push(useRequestLog({ log, endpoint: GRAPHQL_PATH }) as Plugin, useContextDisposal(), useRequestParamsCheck());
   plugins.push(...(o.plugins ?? []));
   plugins.push(
-    useReadinessCheck({ endpoint: READINESS_ENDPOINT, check: async () => (o.readiness ? o.readiness() : true) }),
+    useReadinessCheck({ endpoint: READINESS_PATH, check: async () => (o.readiness ? o.readiness() : true) }),
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
     EnvelopArmorPlugin({
       maxDepth: { n: o.limits.depth, ignoreIntrospection: true },
@@ -151,23 +118,19 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
       blockFieldSuggestion: { enabled: !o.introspection },
     }) as Plugin,
     useCostLimit({ maxCost: o.limits.cost, meter: o.costMeter }),
-    // Compiles each distinct operation once (graphql-jit) instead of interpreting it per request:
-    // the largest single CPU saving measured by `npm run bench`. The plugin caches the compiled
-    // query by document alone, so a document holding several operations would run the first one
-    // compiled whatever operationName asks for: those go to graphql-js instead.
-    useGraphQlJit({}, { enableIf: (args) => singleQuery(args.document) }) as Plugin,
+    useCompiledExecution({ compiled: o.compiled ?? createCompiledOperations(schema) }),
   );
   if (!o.introspection) plugins.push(useDisableIntrospection());
-  if (o.persistedOperations) plugins.push(usePersistedOperationsAllowList(o.persistedOperations));
+  if (o.persistedOperations) plugins.push(usePersistedOperationsAllowList({ operations: o.persistedOperations }));
 
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema,
-    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    graphqlEndpoint: GRAPHQL_PATH,
     parserAndValidationCache: o.parseCache ?? createParseCache(),
     // yoga's default reflects any Origin and allows credentials; clients here send a bearer
     // header, never cookies, so credentials are never needed.
     cors: o.cors === false ? false : { origin: o.cors, credentials: false, maxAge: 600 },
-    healthCheckEndpoint: HEALTH_ENDPOINT,
+    healthCheckEndpoint: HEALTH_PATH,
     landingPage: false,
     logging: false,
     graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY } : false,
@@ -176,9 +139,9 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     // GraphiQL is off.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     maskedErrors: {
-      maskError: (error) => maskError(error, (original) => deps.log.error({ err: original }, 'unexpected error during execution')),
+      maskError: (error) => maskError(error, (original) => log.error({ err: original }, 'unexpected error during execution')),
     },
-    context: ({ request }) => createGatewayContext({ ...deps, observeBatch: o.observeBatch }, request.signal),
+    context: ({ request }) => deps.createContext(request.signal),
     plugins,
   });
 }
