@@ -6,9 +6,8 @@
  * fast lane), a fetch Response (yoga plugins: auth, unknown routes), and the raw socket (a
  * request read timeout, where Node has no response object to give).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { logGraphQLRequest, requestIdFrom } from './log-line';
 

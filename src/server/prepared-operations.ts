@@ -7,10 +7,10 @@
  * accepted always goes through yoga first.
  */
 import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { CompiledQuery } from 'graphql-jit';
+import { isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import { createCompiledOperations, isCompiledQuery, type CompiledOperations } from './compiled-operations';
+import { createCompiledOperations, type CompiledOperations } from './compiled-operations';
 import { documentWeight } from './document-weight';
 
 export interface PreparedOperation {
