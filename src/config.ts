@@ -171,7 +171,7 @@ export interface Config {
   limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number; bodyBytes: number };
   introspection: boolean;
   graphiql: boolean;
-  /** Answer repeated plain POSTs on node:http directly (src/fast-lane.ts). */
+  /** Answer repeated plain POSTs on node:http directly (src/server/fast-lane.ts). */
   fastLane: boolean;
   /** Allowed browser origins ('*' = any, without credentials; false = no CORS). */
   corsOrigins: '*' | string[] | false;

@@ -4,7 +4,8 @@
  */
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
-import { startGateway } from './server';
+import { startGateway } from './server/gateway';
+import { GRAPHQL_PATH } from './server/routes';
 import type { UpstreamCredentials } from './upstream';
 
 let config: Config;
@@ -46,7 +47,7 @@ if (config.useSimulator) {
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
 const gateway = await startGateway(config, credentials, log);
-log.info({ url: `${gateway.url}/graphql` }, `gateway ready: GraphiQL at ${gateway.url}/graphql`);
+log.info({ url: `${gateway.url}${GRAPHQL_PATH}` }, `gateway ready: GraphiQL at ${gateway.url}${GRAPHQL_PATH}`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -27,7 +27,7 @@ import { expectedTask, lastDays, pick, tasksIn } from './records';
  * delete the entry).
  */
 const CSRF_GET =
-  'useCSRFPrevention (src/yoga.ts) answers 403 to a GET without the x-graphql-yoga-csrf header: ' +
+  'useCSRFPrevention (src/server/yoga.ts) answers 403 to a GET without the x-graphql-yoga-csrf header: ' +
   'a GET is a "simple" request a browser sends cross-site without a preflight';
 const EXPECTED_TO_FAIL: Readonly<Record<string, string>> = {
   '5A70': CSRF_GET, // MAY accept application/x-www-form-urlencoded formatted GET requests

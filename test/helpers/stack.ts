@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startGateway, type Gateway } from '../../src/server';
+import { startGateway, type Gateway } from '../../src/server/gateway';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 
 export interface GraphQLResponse<T = any> {

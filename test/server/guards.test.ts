@@ -1,12 +1,14 @@
 /**
- * The server's own limits, over real HTTP: requests in progress (503 OVERLOADED past
- * MAX_CONCURRENT_REQUESTS, probes excepted), slow clients (REQUEST_READ_TIMEOUT_MS), and the
- * size of an upstream answer (UPSTREAM_MAX_RESPONSE_BYTES → UPSTREAM_INVALID_RESPONSE).
+ * The server's own limits (src/server/guards.ts), over real HTTP: requests in progress (503
+ * OVERLOADED past MAX_CONCURRENT_REQUESTS, probes excepted), the request body (413 past
+ * MAX_BODY_BYTES), slow clients (REQUEST_READ_TIMEOUT_MS), the size of an upstream answer
+ * (UPSTREAM_MAX_RESPONSE_BYTES → UPSTREAM_INVALID_RESPONSE), and the shutdown drain's deadline.
+ * The bodies, ids and log lines of the refusals: http-errors.test.ts.
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './helpers/stack';
-import { getUrl, parseLines, postGraphQL } from './plugins/support';
+import { startStack, type Stack } from '../helpers/stack';
+import { getUrl, parseLines, postGraphQL } from '../plugins/support';
 
 describe('MAX_CONCURRENT_REQUESTS', () => {
   let stack: Stack;
@@ -41,6 +43,55 @@ describe('MAX_CONCURRENT_REQUESTS', () => {
     // Once the burst is over, requests are served again.
     const after = await postGraphQL(url, { query: '{ groupCallTasks(first: 1) { totalCount } }' });
     expect(after.status).toBe(200);
+  });
+});
+
+describe('MAX_BODY_BYTES', () => {
+  const MAX_BODY_BYTES = 20_000;
+  let stack: Stack;
+  let url: string;
+  beforeAll(async () => {
+    stack = await startStack({ env: { MAX_BODY_BYTES: String(MAX_BODY_BYTES) } });
+    url = `${stack.gateway.url}/graphql`;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const padded = (bytes: number) => JSON.stringify({ query: `{ __typename }${' '.repeat(bytes)}` });
+
+  it('answers a body larger than MAX_BODY_BYTES with 413', async () => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: padded(MAX_BODY_BYTES + 1_000) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers a chunked body (no Content-Length) that grows past MAX_BODY_BYTES with 413', async () => {
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('{"query":"{ __typename }","variables":{"pad":"'));
+        for (let i = 0; i < 10; i++) controller.enqueue(encoder.encode('x'.repeat(MAX_BODY_BYTES / 4)));
+        controller.enqueue(encoder.encode('"}}'));
+        controller.close();
+      },
+    });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    expect(res.status).toBe(413);
+    await res.body?.cancel();
+  });
+
+  it('serves a body just under the limit', async () => {
+    const body = padded(MAX_BODY_BYTES - 200);
+    expect(Buffer.byteLength(body)).toBeLessThan(MAX_BODY_BYTES);
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });
 

@@ -5,8 +5,8 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/graphql/schema';
-import { documentWeight } from '../../src/plugins/document-weight';
-import { createPreparedOperations } from '../../src/plugins/prepared-operations';
+import { documentWeight } from '../../src/server/document-weight';
+import { createPreparedOperations } from '../../src/server/prepared-operations';
 
 /** What yoga's onExecute hands the plugin for one accepted request. */
 function accept(prepared: ReturnType<typeof createPreparedOperations>, query: string, operationName?: string) {

@@ -4,8 +4,8 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../src/simulator';
-import { parseLines, spawnGateway, type GatewayProcess } from './plugins/support';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { parseLines, spawnGateway, type GatewayProcess } from '../plugins/support';
 
 const LATENCY_MS = 1_500;
 

@@ -5,7 +5,7 @@
  * ~100 MB, and distinct token-dense texts (2,000 tokens in 4 KB, ~1 MB of AST each, cached even
  * when validation then refuses them) ran a 192 MB gateway out of heap within 200 requests.
  * Validation results stay in yoga's own cache, keyed by the document objects held here, and the
- * jit plugin's compilations likewise, so both shrink with this one.
+ * graphql-jit compilations (compiled-operations.ts) by their operations, so both shrink with this one.
  */
 import type { DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -14,7 +14,7 @@ import { documentWeight, failedTextWeight } from './document-weight';
 export interface ParseCacheLimits {
   /** Distinct texts kept in each of the two caches (yoga's default: 1,024). */
   maxEntries: number;
-  /** Estimated heap (bytes) the parsed documents may hold (src/plugins/document-weight.ts). */
+  /** Estimated heap (bytes) the parsed documents may hold (document-weight.ts). */
   maxDocumentBytes: number;
   /** Estimated heap (bytes) the remembered parse errors may hold. */
   maxErrorBytes: number;
@@ -44,7 +44,7 @@ export function createParseCache(limits: ParseCacheLimits = DEFAULT_PARSE_CACHE_
     documentCache: new LRUCache<string, DocumentNode>({
       max: limits.maxEntries,
       maxSize: limits.maxDocumentBytes,
-      // Valid documents also get a graphql-jit compilation kept beside them (the jit plugin).
+      // Valid documents also get a graphql-jit compilation kept beside them (compiled-operations.ts).
       sizeCalculation: (document, text) => documentWeight(text, document, 1),
     }),
     errorCache: new LRUCache<string, Error>({

@@ -4,7 +4,7 @@
  * GraphQL operation metrics. The counters are cumulative per gateway, so this file starts its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_OPERATION_LABELS, OTHER_OPERATIONS } from '../../src/plugins/metrics';
+import { MAX_OPERATION_LABELS, OTHER_OPERATIONS } from '../../src/plugins/use-metrics';
 import { startStack, type Stack } from '../helpers/stack';
 import { getUrl } from './support';
 

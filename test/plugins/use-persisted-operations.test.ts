@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadPersistedOperations } from '../../src/plugins/persisted-operations';
+import { loadPersistedOperations } from '../../src/plugins/use-persisted-operations';
 import { startStack, type Stack } from '../helpers/stack';
 import { getUrl, parseLines, postGraphQL } from './support';
 

@@ -8,6 +8,7 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import type { Plugin } from 'graphql-yoga';
 import { ConfigError } from '../config';
 
+/** Reads PERSISTED_OPERATIONS_FILE (once, at start); a bad file stops the process like a bad variable. */
 export function loadPersistedOperations(file: string): Map<string, string> {
   let raw: unknown;
   try {
@@ -21,7 +22,13 @@ export function loadPersistedOperations(file: string): Map<string, string> {
   return new Map(Object.entries(raw as Record<string, string>));
 }
 
-export function usePersistedOperationsAllowList(operations: Map<string, string>): Plugin {
+export interface PersistedOperationsAllowListOptions {
+  /** hash → operation text: the only operations that run (loadPersistedOperations). */
+  operations: Map<string, string>;
+}
+
+/** yoga's persisted-operations plugin over a fixed list, refusing any other operation. */
+export function usePersistedOperationsAllowList({ operations }: PersistedOperationsAllowListOptions): Plugin {
   return usePersistedOperations({
     getPersistedOperation: (key) => operations.get(key) ?? null,
     allowArbitraryOperations: false,

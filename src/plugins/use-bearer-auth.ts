@@ -8,6 +8,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { httpErrorResponse } from '../server/http-errors';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -26,8 +28,18 @@ export function createBearerCheck(tokens: string[]): BearerCheck {
   };
 }
 
-/** Every path needs a token except the `open` ones (probes): a route added later is protected by default. */
-export function useBearerAuth(options: { tokens: string[]; endpoint: string; open: string[] }): Plugin {
+export interface BearerAuthOptions {
+  /** The accepted tokens (GATEWAY_TOKENS); at least one. */
+  tokens: string[];
+  /** The GraphQL endpoint, whose GraphiQL page (a browser GET for HTML) needs no token. */
+  endpoint: string;
+  /** Paths that need no token (probes); every other path does, so a route added later is protected by default. */
+  open: readonly string[];
+  /** Where a refused request's log line goes (it never reaches the request-log plugin). */
+  log: Logger;
+}
+
+export function useBearerAuth(options: BearerAuthOptions): Plugin {
   const check = createBearerCheck(options.tokens);
   const openPaths = new Set(options.open);
   return {
@@ -38,14 +50,8 @@ export function useBearerAuth(options: { tokens: string[]; endpoint: string; ope
       if (graphiqlPage) return;
       const outcome = check(request.headers.get('authorization'));
       if (outcome === 'ok') return;
-      endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({
-            errors: [{ message: outcome === 'invalid' ? 'Invalid bearer token.' : 'Missing bearer token.', extensions: { code: 'UNAUTHENTICATED' } }],
-          }),
-          { status: 401, headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' } },
-        ),
-      );
+      const message = outcome === 'invalid' ? 'Invalid bearer token.' : 'Missing bearer token.';
+      endResponse(httpErrorResponse(request, { status: 401, code: 'UNAUTHENTICATED', message, headers: { 'www-authenticate': 'Bearer' } }, options.log, fetchAPI));
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack';
-import { getUrl } from './support';
+import { getUrl } from '../plugins/support';
 
 // Long enough that a loaded machine still answers the "within the period" checks inside it.
 const CACHE_MS = 800;

@@ -1,14 +1,16 @@
 /**
  * Prepared operations: every query operation that yoga has parsed and validated (the armor
  * limits and the introspection switch included) and started to execute is remembered by its
- * text and operation name, compiled once by graphql-jit. The fast lane (src/fast-lane.ts)
- * answers later requests for the same text from here, so it never has to repeat yoga's
- * document checks: a text it has not seen accepted always goes through yoga first.
+ * text and operation name, with its graphql-jit compilation (the one yoga's executor runs:
+ * compiled-operations.ts). The fast lane (fast-lane.ts) answers later requests for the same
+ * text from here, so it never has to repeat yoga's document checks: a text it has not seen
+ * accepted always goes through yoga first.
  */
 import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { createCompiledOperations, type CompiledOperations } from './compiled-operations';
 import { documentWeight } from './document-weight';
 
 export interface PreparedOperation {
@@ -38,11 +40,17 @@ export interface PreparedLimits {
 
 export const DEFAULT_PREPARED_LIMITS: PreparedLimits = { maxTexts: 500, maxBytes: 24 * 1024 * 1024 };
 
-export function createPreparedOperations(schema: GraphQLSchema, limits: PreparedLimits = DEFAULT_PREPARED_LIMITS): PreparedOperations {
+export function createPreparedOperations(
+  schema: GraphQLSchema,
+  limits: PreparedLimits = DEFAULT_PREPARED_LIMITS,
+  /** Shared with yoga's executor, so an operation is compiled once for both. */
+  compiled: CompiledOperations = createCompiledOperations(schema),
+): PreparedOperations {
   // Keyed by the text itself, then by the operation name (null = none sent): no composite string
   // key, so no name/text pair can collide with another. Bounded in count and in the heap the
   // entries hold: clients can send any number of distinct texts up to the body and token
-  // limits; the hot ones stay. Each name of a text is one more compilation of its document.
+  // limits; the hot ones stay. Each name of a text is weighed as one more compilation of its
+  // document (an over-estimate when two names pick the same operation: they share one).
   const cache = new LRUCache<string, Map<string | null, PreparedOperation>>({
     max: limits.maxTexts,
     maxSize: limits.maxBytes,
@@ -58,11 +66,11 @@ export function createPreparedOperations(schema: GraphQLSchema, limits: Prepared
     if (documentWeight(query, document, (known?.size ?? 0) + 1) > limits.maxBytes / 10) return;
     const operation = getOperationAST(document, operationName);
     if (operation?.operation !== 'query') return;
-    const compiled = compileQuery(schema, document, operationName ?? undefined);
-    if (!isCompiledQuery(compiled)) return;
+    const compilation = compiled.get(document, operation);
+    if (!isCompiledQuery(compilation)) return;
     // A fresh map each time, set again: the cache weighs an entry when it is set.
     const byName = new Map(known);
-    byName.set(operationName, { document, operationName, documentOperationName: operation.name?.value ?? null, compiled });
+    byName.set(operationName, { document, operationName, documentOperationName: operation.name?.value ?? null, compiled: compilation });
     cache.set(query, byName);
   };
   return {

@@ -100,7 +100,16 @@ export function createCostMeter(): (args: CostArgs) => number | undefined {
   };
 }
 
-export function useCostLimit(options: { maxCost: number; meter?: ReturnType<typeof createCostMeter> }): Plugin {
+export type CostMeter = ReturnType<typeof createCostMeter>;
+
+export interface CostLimitOptions {
+  /** MAX_COST: an operation that would cost more is refused (QUERY_TOO_COSTLY) before execution. */
+  maxCost: number;
+  /** The memo of costs, shared with the fast lane so both price an operation once; default: a fresh one. */
+  meter?: CostMeter;
+}
+
+export function useCostLimit(options: CostLimitOptions): Plugin {
   const meter = options.meter ?? createCostMeter();
   return {
     onExecute({ args, setResultAndStopExecution }) {

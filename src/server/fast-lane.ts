@@ -3,103 +3,47 @@
  * adapter, which costs more CPU per request than the operation itself (README, Performance).
  *
  * It takes only `POST /graphql` with a plain JSON body whose text yoga has already accepted once
- * (plugins/prepared-operations.ts), an Accept header yoga answers with JSON, no Origin (CORS stays
- * with yoga) and, with GATEWAY_TOKENS set, a valid bearer token. For those it runs what yoga would:
- * the cost limit, the per-request context, the graphql-jit executor, error masking, yoga's own
- * result processor (status, content type, body), the request log line and the same metric series.
- * Everything else, a first-seen text, a refused token or an over-cost query included, goes to
- * yoga unchanged (with the body already read), so every rule keeps its one home and its one
- * answer. GATEWAY_FAST_LANE=false turns the lane off; test/fast-lane.test.ts compares both paths.
+ * (prepared-operations.ts), an Accept header yoga answers with JSON, no Origin (CORS stays with
+ * yoga) and, with GATEWAY_TOKENS set, a valid bearer token. For those it runs what yoga would:
+ * the cost limit, the per-request context (context.ts), the graphql-jit compilation yoga runs,
+ * error masking, yoga's own result processor (status, content type, body), the request log line
+ * and the same metric series. What it has to mirror of yoga rather than share is in
+ * yoga-mirror.ts. Everything else, a first-seen text, a refused token or an over-cost query
+ * included, goes to yoga unchanged (with the body already read), so every rule keeps its one home
+ * and its one answer. GATEWAY_FAST_LANE=false turns the lane off; test/server/fast-lane.test.ts
+ * compares both paths.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { processRegularResult } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import type { GatewayContext } from './graphql/context';
-import { MASKED_MESSAGE, maskError } from './graphql/errors';
-import type { BearerCheck } from './plugins/auth';
-import type { createCostMeter } from './plugins/cost-limit';
-import type { ObservedOperation } from './plugins/metrics';
-import type { PreparedOperations } from './plugins/prepared-operations';
-import { logGraphQLRequest, requestIdFrom } from './plugins/request-log';
+import { MASKED_MESSAGE, maskError } from '../graphql/errors';
+import type { BearerCheck } from '../plugins/use-bearer-auth';
+import type { CostMeter } from '../plugins/use-cost-limit';
+import type { ObservedOperation } from '../plugins/use-metrics';
+import type { ContextFactory } from './context';
+import { answerHttpError } from './http-errors';
+import { logGraphQLRequest, requestIdFrom } from './log-line';
+import type { PreparedOperations } from './prepared-operations';
 import type { GatewayYoga } from './yoga';
+import { isPlainJson, negotiateMediaType, operationMetricParams, plainParams, type MediaType, type Params } from './yoga-mirror';
 
-type MediaType = 'application/graphql-response+json' | 'application/json';
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface FastLaneDeps {
   endpoint: string;
   schema: GraphQLSchema;
   prepared: PreparedOperations;
-  costMeter: ReturnType<typeof createCostMeter>;
+  costMeter: CostMeter;
   maxCost: number;
   /** Set when clients must authenticate. */
   bearer?: BearerCheck;
-  createContext: () => GatewayContext;
+  /** The same factory yoga's contexts come from (context.ts). */
+  createContext: ContextFactory;
   log: Logger;
   observeOperation?: (operation: ObservedOperation) => void;
   /** Answers every request the lane does not take. */
   yoga: GatewayYoga;
-}
-
-const RESPONSE_MEDIA_TYPES: MediaType[] = ['application/graphql-response+json', 'application/json'];
-
-/**
- * The media type yoga's result processors pick for a query's result, or undefined when yoga
- * would pick another processor (event stream, multipart) or none (406). Mirrors
- * graphql-yoga's use-result-processor: the Accept list is walked in reverse and the last match
- * of the regular processor (the last one tried) wins.
- */
-export function negotiateMediaType(accept: string | undefined): MediaType | undefined {
-  const requested = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',');
-  let chosen: MediaType | undefined;
-  for (let i = requested.length - 1; i >= 0; i--) {
-    const [mediaType, ...params] = requested[i]!.split(';');
-    const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8';
-    if (charset !== 'charset=utf-8' || !mediaType) continue;
-    const [pre, suf] = mediaType.split('/');
-    for (const candidate of RESPONSE_MEDIA_TYPES) {
-      const [cPre, cSuf] = candidate.split('/');
-      if ((pre === '*' || pre === cPre) && (suf === '*' || suf === cSuf)) chosen = candidate;
-    }
-  }
-  return chosen;
-}
-
-/**
- * `application/json`, alone or with a UTF-8 charset, spelt as yoga matches it (case-sensitive
- * type, no list): what the lane parses itself. Anything else is yoga's to accept or refuse.
- */
-export function isPlainJson(contentType: string | undefined): boolean {
-  if (contentType === 'application/json') return true;
-  if (!contentType?.startsWith('application/json;') || contentType.includes(',')) return false;
-  return contentType
-    .slice('application/json;'.length)
-    .split(';')
-    .every((p) => /^\s*charset=utf-8\s*$/i.test(p));
-}
-
-interface Params {
-  query: string;
-  operationName: string | null;
-  variables: Record<string, unknown> | null;
-}
-
-const PARAM_KEYS = new Set(['query', 'operationName', 'variables', 'extensions']);
-
-/** The GraphQL-over-HTTP params of a plain body, or undefined for anything yoga should judge. */
-export function plainParams(body: unknown): Params | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const b = body as Record<string, unknown>;
-  for (const key in b) if (!PARAM_KEYS.has(key)) return undefined;
-  if (typeof b.query !== 'string') return undefined;
-  // An empty name selects no operation: yoga answers that (OPERATION_RESOLUTION_FAILURE).
-  if (b.operationName !== undefined && b.operationName !== null && (typeof b.operationName !== 'string' || b.operationName === '')) return undefined;
-  const v = b.variables;
-  if (v !== undefined && v !== null && (typeof v !== 'object' || Array.isArray(v))) return undefined;
-  const e = b.extensions;
-  if (e !== undefined && e !== null && (typeof e !== 'object' || Array.isArray(e) || Object.keys(e).length > 0)) return undefined;
-  return { query: b.query, operationName: (b.operationName as string | null | undefined) ?? null, variables: (v as Params['variables']) ?? null };
 }
 
 /** yoga's result processor hands back a Response; this captures its body and init instead. */
@@ -122,13 +66,8 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
   const onUnexpected = (original: unknown) => deps.log.error({ err: original }, 'unexpected error during execution');
 
   /** A bug, never a client's mistake: a masked 500 with the request's id, and its log line. */
-  const answerUnexpected = (res: ServerResponse, requestId: string, start: number) => {
-    if (!res.headersSent && !res.destroyed) {
-      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId });
-      res.end(JSON.stringify({ errors: [{ message: MASKED_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
-    } else if (!res.writableFinished) res.destroy();
-    logGraphQLRequest(deps.log, { requestId, operationName: null, start, upstreamCalls: 0, status: 500, codes: ['INTERNAL_SERVER_ERROR'] });
-  };
+  const answerUnexpected = (res: ServerResponse, requestId: string, start: number) =>
+    answerHttpError(res, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: MASKED_MESSAGE, requestId, start }, deps.log);
 
   /** Hands a request whose body the lane has already read to yoga, and writes yoga's answer. */
   const toYoga = (req: IncomingMessage, res: ServerResponse, body: Buffer, start: number, requestId: string) => {
@@ -221,9 +160,7 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
       codes,
     });
     deps.observeOperation?.({
-      operationName: params.operationName ?? prepared.documentOperationName ?? 'Anonymous',
-      documentOperationName: prepared.documentOperationName ?? 'Anonymous',
-      operationType: 'query',
+      ...operationMetricParams(prepared.document, params.operationName),
       method: 'POST',
       status,
       executionSeconds,
@@ -251,7 +188,7 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+      const requestId = requestIdFrom(req.headers['x-request-id']);
       execute(req, res, body, mediaType, start, requestId).catch((err: unknown) => {
         onUnexpected(err);
         answerUnexpected(res, requestId, start);

@@ -1,0 +1,136 @@
+/**
+ * The gateway as a running service: what is built once per process and shared by the two ways a
+ * request is answered (yoga and the fast lane), wired in one place, behind the HTTP guards, and
+ * closed in order (drain the server, then the upstream pool). Everything else is in its own room:
+ * guards.ts, yoga.ts, fast-lane.ts, context.ts, routes.ts, http-errors.ts.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config';
+import { schema } from '../graphql/schema';
+import type { Logger } from '../logger';
+import { createBearerCheck } from '../plugins/use-bearer-auth';
+import { createCostMeter } from '../plugins/use-cost-limit';
+import { loadPersistedOperations } from '../plugins/use-persisted-operations';
+import { createUpstream, endpointNames, type Upstream, type UpstreamCredentials } from '../upstream';
+import { createCompiledOperations } from './compiled-operations';
+import { createContextFactory } from './context';
+import { createFastLane, type FastLane } from './fast-lane';
+import { guardServer, readTimeouts } from './guards';
+import { createMetrics, type GatewayMetrics } from './metrics';
+import { createParseCache } from './parse-cache';
+import { createPreparedOperations } from './prepared-operations';
+import { createReadiness } from './readiness';
+import { GRAPHQL_PATH, METRICS_PATH } from './routes';
+import { createGatewayYoga, type GatewayYoga } from './yoga';
+
+export interface Gateway {
+  yoga: GatewayYoga;
+  upstream: Upstream;
+  metrics: GatewayMetrics;
+  server: Server;
+  url: string;
+  /** The fast lane (absent with GATEWAY_FAST_LANE=false or persisted operations). */
+  fastLane?: FastLane;
+  /** yoga's parse cache (bounded in entries and characters). */
+  parseCache: ReturnType<typeof createParseCache>;
+  /** Stops accepting, drains in-flight requests (up to SHUTDOWN_TIMEOUT_MS), closes the pool. */
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: Config, credentials: UpstreamCredentials, log: Logger): Promise<Gateway> {
+  const upstream = createUpstream(config.upstream, credentials);
+  const metrics = createMetrics(
+    upstream.client,
+    endpointNames(config.upstream.lines),
+    METRICS_PATH,
+  );
+  // Fired when the shutdown deadline passes: every request still in flight ends its upstream work.
+  const shutdown = new AbortController();
+  const createContext = createContextFactory({
+    lines: upstream.lines,
+    settings: {
+      zone: config.upstream.zone,
+      defaultWindowDays: config.defaultWindowDays,
+      join: config.join,
+      requestDeadlineMs: config.server.requestDeadlineMs,
+    },
+    log,
+    observeBatch: metrics.observeBatch,
+    shutdown: shutdown.signal,
+  });
+  const persistedOperations = config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined;
+  // One graphql-jit compilation per operation, whichever path executes it.
+  const compiled = createCompiledOperations(schema, {
+    onError: (refusal) => log.error({ errors: refusal.errors }, 'graphql-jit could not compile an operation'),
+  });
+  // The fast lane answers plain POSTs of operations yoga has accepted before; with an allow-list
+  // of persisted operations every request goes through yoga (the lane only knows query texts).
+  const prepared = config.fastLane && !persistedOperations ? createPreparedOperations(schema, undefined, compiled) : undefined;
+  const costMeter = createCostMeter();
+  const parseCache = createParseCache();
+  const yoga = createGatewayYoga({
+    createContext,
+    log,
+    options: {
+      tokens: config.auth.tokens,
+      limits: config.limits,
+      introspection: config.introspection,
+      graphiql: config.graphiql,
+      cors: config.corsOrigins,
+      persistedOperations,
+      readiness: createReadiness(upstream.client, upstream.api, config.readinessCacheMs),
+      plugins: prepared ? [metrics.plugin, prepared.plugin] : [metrics.plugin],
+      costMeter,
+      parseCache,
+      compiled,
+    },
+  });
+  const lane = prepared
+    ? createFastLane({
+        endpoint: GRAPHQL_PATH,
+        schema,
+        prepared,
+        costMeter,
+        maxCost: config.limits.cost,
+        bearer: config.auth.tokens.length > 0 ? createBearerCheck(config.auth.tokens) : undefined,
+        createContext,
+        log,
+        observeOperation: metrics.observeOperation,
+        yoga,
+      })
+    : undefined;
+
+  const server = createServer(readTimeouts(config.server.readTimeoutMs));
+  const guarded = guardServer(
+    server,
+    {
+      log,
+      maxConcurrentRequests: config.server.maxConcurrentRequests,
+      maxBodyBytes: config.limits.bodyBytes,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      onShutdownDeadline: () => shutdown.abort(),
+    },
+    lane?.handle ?? yoga,
+  );
+  server.maxConnections = config.server.maxConnections;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+  return {
+    yoga,
+    upstream,
+    metrics,
+    server,
+    url: `http://${host}:${port}`,
+    fastLane: lane,
+    parseCache,
+    async close() {
+      await guarded.drain();
+      await upstream.client.close();
+    },
+  };
+}
