@@ -35,6 +35,7 @@ async function gatewayWith(env: Record<string, string>): Promise<Side> {
     UPSTREAM_RETRY_BASE_MS: '1',
     UPSTREAM_RETRIES: '1',
     LAAFFIC_TIMEZONE: sim.timezone,
+    LAAFFIC_PRODUCTS: 'GROUP_CALL',
     ...env,
   });
   const logs: string[] = [];
