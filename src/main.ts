@@ -31,7 +31,14 @@ let closeSimulator: (() => Promise<void>) | undefined;
 if (config.useSimulator) {
   log.info('LAAFFIC_API_KEY is not set: starting the embedded Laaffic simulator (demo data) and serving it');
   const { startSimulator } = await import('./simulator');
-  const simulator = await startSimulator({ port: config.simulatorPort, timezone: config.upstream.zone.name });
+  // Both product lines as the provider maps them, and live mode: campaigns progress (a tick every
+  // 5 s) so that GraphiQL's subscriptions have something to show.
+  const simulator = await startSimulator({
+    port: config.simulatorPort,
+    timezone: config.upstream.zone.name,
+    productLines: true,
+    live: { tickMs: 5_000 },
+  });
   closeSimulator = () => simulator.close();
   credentials = { baseUrl: simulator.url, apiKey: simulator.apiKey, apiSecret: simulator.apiSecret };
   log.info({ simulator: simulator.url }, 'embedded simulator listening');
