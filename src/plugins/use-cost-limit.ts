@@ -23,7 +23,11 @@ const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) 
   if (root && field.name === 'nodes') return Math.max(1, Array.isArray(args.ids) ? args.ids.length : 1) * (LOOKUP_COST + childComplexity);
   if (root && field.name === 'node') return LOOKUP_COST + childComplexity;
   // An edge's node is a record of its page; parents are looked up in batches (a few calls for a page of flows).
-  if (field.name === 'parentTask' || field.name === 'node') return 1 + childComplexity;
+  // A flow's attempts are one detail call per flow (no batch form upstream): priced as an upstream
+  // call, so a page of 100 flows with attempts costs what 100 lookups do.
+  if (type.name === 'RecallFlow' && field.name === 'attempts') return LOOKUP_COST + childComplexity;
+  // An attempt's task is joined in batches like a parent.
+  if (field.name === 'parentTask' || field.name === 'node' || (type.name === 'RecallAttempt' && field.name === 'task')) return 1 + childComplexity;
   return childComplexity;
 };
 
