@@ -79,6 +79,8 @@ async function main(): Promise<void> {
             LOG_LEVEL: 'warn',
             NODE_ENV: 'production',
             GATEWAY_ALLOW_ANONYMOUS: 'true',
+            // The scenarios read the IVR/AI line, as they did before there were two: comparable runs.
+            LAAFFIC_PRODUCTS: 'GROUP_CALL',
             ...v.env,
           },
           root,

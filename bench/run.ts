@@ -197,6 +197,8 @@ async function main(): Promise<number> {
         // introspection and GraphiQL off), without client tokens so the load generator needs none.
         NODE_ENV: 'production',
         GATEWAY_ALLOW_ANONYMOUS: 'true',
+        // The scenarios read the IVR/AI line, as they did before there were two: comparable runs.
+        LAAFFIC_PRODUCTS: 'GROUP_CALL',
         NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
         ...args.gatewayEnv,
       },
