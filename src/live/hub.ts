@@ -10,7 +10,8 @@
  *   snapshot older than the view is not adopted: it waits for a fresher poll).
  * - its *poller*: while this process has subscribers it tries to take the watch's lease; the
  *   holder polls once per interval (cadence kept across take-overs by the snapshot's poll time),
- *   diffs against the stored snapshot and commits the changes. Upstream failures keep the
+ *   diffs against the stored snapshot and commits the changes. Its lease lasts 1.5 intervals and
+ *   is renewed every half interval, so another replica takes over within 2 intervals of its death. Upstream failures keep the
  *   snapshot; after `maxFailedPolls` in a row, or a watch past `maxRecords`, it appends an `end`
  *   entry that ends every subscriber in the cluster with a coded error. The holder keeps polling
  *   while any replica still has subscribers, and lets go within one interval after the last left.
@@ -189,9 +190,10 @@ class Hub<T> implements LiveHub<T> {
     this.maxSubscriptions = o.maxSubscriptions ?? 10_000;
     this.maxPerConnection = o.maxSubscriptionsPerConnection ?? 100;
     this.retainMs = o.retainMs ?? Math.max(60_000, 12 * this.interval);
-    // Renewed every half interval: a dead holder's lease is gone within 1.5 intervals, and the
-    // others (trying every half interval) take over within 2.
-    this.leaseTtl = 2 * this.interval;
+    // Renewed every half interval (so two renewals in a row must fail before it lapses): a dead
+    // holder's lease is gone within 1.5 intervals, and the others, trying every half interval,
+    // take over within 2.
+    this.leaseTtl = Math.ceil(1.5 * this.interval);
     this.log = o.log ?? silentLog;
     this.metrics = o.metrics ?? noLiveMetrics;
     this.now = o.now ?? Date.now;
