@@ -81,6 +81,8 @@ export interface LiveHubOptions<T> {
   idSlackMs?: number;
   /** How long a watch's snapshot and stream outlive its last poll (default max(60 s, 12 intervals)). */
   retainMs?: number;
+  /** A poll taking longer is abandoned (its signal aborts) and counts as failed (default max(30 s, 3 intervals)). */
+  pollTimeoutMs?: number;
   /** Maps upstream field names to the names events carry (default: unchanged). */
   mapChangedFields?: (entity: WatchEntity, fields: readonly string[]) => string[];
   log?: LiveLog;
@@ -159,6 +161,7 @@ class Hub<T> implements LiveHub<T> {
   readonly maxSubscriptions: number;
   readonly maxPerConnection: number;
   readonly retainMs: number;
+  readonly pollTimeoutMs: number;
   readonly leaseTtl: number;
   readonly log: LiveLog;
   readonly metrics: LiveMetrics;
@@ -190,6 +193,7 @@ class Hub<T> implements LiveHub<T> {
     this.maxSubscriptions = o.maxSubscriptions ?? 10_000;
     this.maxPerConnection = o.maxSubscriptionsPerConnection ?? 100;
     this.retainMs = o.retainMs ?? Math.max(60_000, 12 * this.interval);
+    this.pollTimeoutMs = o.pollTimeoutMs ?? Math.max(30_000, 3 * this.interval);
     // Renewed every half interval (so two renewals in a row must fail before it lapses): a dead
     // holder's lease is gone within 1.5 intervals, and the others, trying every half interval,
     // take over within 2.
@@ -680,10 +684,19 @@ class WatchState<T> {
         this.base = snapshot ? { epoch: snapshot.epoch, position: snapshot.position, records: snapshot.records as SnapshotEntry<T>[] } : null;
       }
       let listing: ListResult<T>;
+      let timedOut = false;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        listing = await hub.source(this.watch, { signal: abort.signal, limit: hub.maxRecords + 1 });
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            timedOut = true;
+            abort.abort();
+            reject(Object.assign(new Error(`the poll took longer than ${hub.pollTimeoutMs} ms`), { code: 'UPSTREAM_TIMEOUT' }));
+          }, hub.pollTimeoutMs);
+        });
+        listing = await Promise.race([hub.source(this.watch, { signal: abort.signal, limit: hub.maxRecords + 1 }), deadline]);
       } catch (err) {
-        if (abort.signal.aborted || !this.holding || this.ended) return;
+        if ((abort.signal.aborted && !timedOut) || !this.holding || this.ended) return;
         this.failures++;
         hub.metrics.polled('failed', 0);
         const code = errorCode(err);
@@ -694,6 +707,8 @@ class WatchState<T> {
           );
         }
         return;
+      } finally {
+        clearTimeout(timer);
       }
       if (abort.signal.aborted || !this.holding || this.ended) return;
       const seen = new Set<string>();

@@ -235,6 +235,18 @@ describe('live hub: failures', () => {
     await again.stop();
   });
 
+  it('abandons a poll past pollTimeoutMs (its signal aborts) and counts it as failed', async () => {
+    let aborted = 0;
+    const hanging = (_w: unknown, { signal }: { signal: AbortSignal }) =>
+      new Promise<never>(() => signal.addEventListener('abort', () => aborted++));
+    const { hub } = setup({ source: hanging, pollTimeoutMs: 80, maxFailedPolls: 2 });
+    const sub = collect(hub.subscribe(TASKS));
+    await sub.waitForEnd(3_000);
+    expect(codeOf(sub.error)).toBe('LIVE_UPSTREAM_FAILED');
+    expect((sub.error as LiveError).causeCode).toBe('UPSTREAM_TIMEOUT');
+    expect(aborted).toBe(2);
+  });
+
   it('cuts off a slow consumer with LIVE_SLOW_CONSUMER, its queue bounded', async () => {
     const { hub, fake } = setup({ maxBuffered: 5 });
     const it = hub.subscribe(TASKS);
