@@ -43,6 +43,11 @@ export interface ListResult<T> {
   records: Array<SnapshotEntry<T>>;
   /** Upstream calls the listing cost (metrics). */
   upstreamCalls?: number;
+  /**
+   * The window's size when known (the upstream's totals): above `maxRecords` the hub refuses the
+   * watch, so a source may stop reading as soon as the totals say so.
+   */
+  total?: number;
 }
 
 /** Lists the whole watched window. Records are treated as immutable values (JSON-serialisable). */
@@ -719,7 +724,7 @@ class WatchState<T> {
         records.push(entry);
       }
       const calls = listing.upstreamCalls ?? 0;
-      if (records.length > hub.maxRecords) {
+      if (records.length > hub.maxRecords || (listing.total ?? 0) > hub.maxRecords) {
         hub.metrics.polled('too_large', calls);
         await this.fail(
           new LiveError('LIVE_WATCH_TOO_LARGE', `the watch holds more than ${hub.maxRecords} records: narrow the filter (lines, statuses, search, createdFrom)`),

@@ -15,7 +15,8 @@
  *   await hub.close();
  *
  * - `source: ListSource<T>` lists a whole watched window: `(watch: NormalisedWatch, { signal, limit })
- *   => { records: [{ id, record }], upstreamCalls }` (ids unique across lines).
+ *   => { records: [{ id, record }], upstreamCalls, total? }` (ids unique across lines);
+ *   `createUpstreamListSource({ lines: upstream.lines, defaultWindowMs })` is one over src/upstream.
  * - `store: WatchStore` is shared state: `createMemoryWatchStore()` in one process; with REDIS_URL,
  *   src/cluster/ gives one on Redis that falls back to local state while Redis is unreachable.
  * - Each distinct watch (`watchKey(spec)`: canonical JSON of its normal form) is polled once per
@@ -61,5 +62,7 @@ export type {
   FollowListener,
   EndError,
 } from './store';
+export { createUpstreamListSource, liveRecordId } from './upstream-source';
+export type { UpstreamListSourceOptions, LiveRecord } from './upstream-source';
 export { createLiveMetrics, noLiveMetrics } from './metrics';
 export type { LiveMetrics, PollOutcome } from './metrics';

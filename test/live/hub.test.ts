@@ -5,6 +5,8 @@ import type { WatchStore } from '../../src/live/store';
 import type { WatchSpec } from '../../src/live/watch';
 import { encodeLiveCursor } from '../../src/live/cursor';
 import { LiveError } from '../../src/live/errors';
+import { createLiveMetrics } from '../../src/live/metrics';
+import { Registry } from 'prom-client';
 import { codeOf, collect, fakeSource, kinds, sleep, until, type FakeSource, type Rec } from '../helpers/live';
 
 const I = 60;
@@ -112,6 +114,29 @@ describe('live hub: events', () => {
     await sleep(3 * I);
     expect(kinds(sub.events)).toEqual(['INITIAL:T:2', 'UPDATED:T:2']);
     await sub.stop();
+  });
+});
+
+describe('live hub: metrics', () => {
+  it('counts subscriptions, watches, polls by outcome, upstream calls and events', async () => {
+    const registry = new Registry();
+    const { hub, fake } = setup({ metrics: createLiveMetrics(registry) });
+    const value = async (name: string, labels: Record<string, string> = {}) =>
+      (await registry.getSingleMetric(name)!.get()).values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0;
+    const sub = collect(hub.subscribe(TASKS));
+    await sub.waitFor((e) => e.length === 3);
+    fake.update('T:1', { status: 9 });
+    await sub.waitFor((e) => e.length === 4);
+    expect(await value('laaffic_live_subscriptions')).toBe(1);
+    expect(await value('laaffic_live_watches')).toBe(1);
+    expect(await value('laaffic_live_polls_total', { outcome: 'changed' })).toBe(1);
+    expect(await value('laaffic_live_polls_total', { outcome: 'unchanged' })).toBeGreaterThanOrEqual(1);
+    const calls = await value('laaffic_live_upstream_calls_total');
+    expect(calls).toBeLessThanOrEqual(fake.calls);
+    expect(calls).toBeGreaterThanOrEqual(fake.calls - 1); // one poll may be under way
+    expect(await value('laaffic_live_events_total')).toBe(1);
+    await sub.stop();
+    expect(await value('laaffic_live_subscriptions')).toBe(0);
   });
 });
 
