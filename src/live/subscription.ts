@@ -21,7 +21,8 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
   private closed = false;
   /** The consumer has seen the end. */
   private finished = false;
-  private wake: (() => void) | null = null;
+  /** Pending next() calls waiting for something to happen (normally one). */
+  private wakers: Array<() => void> = [];
   /** Live events at or before this position were already delivered (a cursor ahead of this replica). */
   private skipUntil: StreamPosition | null = null;
   started = false;
@@ -99,9 +100,9 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
   }
 
   private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    wake?.();
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
   }
 
   async next(): Promise<IteratorResult<LiveEvent<T>>> {
@@ -149,7 +150,7 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
         if (error) throw error;
         return { done: true, value: undefined };
       }
-      await new Promise<void>((resolve) => (this.wake = resolve));
+      await new Promise<void>((resolve) => this.wakers.push(resolve));
     }
   }
 

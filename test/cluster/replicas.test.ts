@@ -106,6 +106,22 @@ describe('live cluster: three replicas', () => {
     expect(others.filter((r) => r.hub.stats().polling > 0)).toHaveLength(1);
   });
 
+  it('a watch that fails ends every subscriber on every replica with the coded error', async () => {
+    const { fake } = await three();
+    const subs = replicas.map((r) => collect(r.hub.subscribe(TASKS)));
+    await until(() => subs.every((s) => s.events.length === 3), 5_000, 'INITIAL everywhere');
+    const before = allPolls().length;
+    fake.fail(Infinity);
+    await until(() => subs.every((s) => s.done), 5_000, 'the end everywhere');
+    for (const s of subs) {
+      expect(s.error).toMatchObject({ code: 'LIVE_UPSTREAM_FAILED', causeCode: 'UPSTREAM_UNAVAILABLE' });
+      expect(s.events).toHaveLength(3);
+    }
+    expect(allPolls().length - before).toBe(3);
+    await sleep(3 * I);
+    expect(allPolls().length - before).toBe(3);
+  });
+
   it('stops polling everywhere within an interval of the last subscriber leaving any replica', async () => {
     await three();
     const a = collect(replicas[0]!.hub.subscribe(TASKS));
