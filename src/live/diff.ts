@@ -12,6 +12,8 @@ export interface Change<T> {
   id: string;
   /** The record now (ADDED, UPDATED); null for REMOVED. */
   record: T | null;
+  /** REMOVED: the record as last observed (what a client needs to name it, e.g. its created time). */
+  previous?: T;
   /** UPDATED: the fields whose values changed, in the record's field order; otherwise empty. */
   changedFields: string[];
 }
@@ -58,8 +60,8 @@ export function diffSnapshots<E, T extends object = E & object>(
       if (fields.length > 0) changes.push({ kind: 'UPDATED', id, record, changedFields: fields });
     }
   }
-  for (const id of before.keys()) {
-    if (!seen.has(id)) changes.push({ kind: 'REMOVED', id, record: null, changedFields: [] });
+  for (const [id, previous] of before) {
+    if (!seen.has(id)) changes.push({ kind: 'REMOVED', id, record: null, changedFields: [], previous });
   }
   return changes;
 }

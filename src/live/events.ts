@@ -15,6 +15,8 @@ export interface LiveEvent<T> {
   id: string;
   /** The record as last observed; null for REMOVED. */
   record: T | null;
+  /** REMOVED: the record as last observed before it left (to name it: its global id needs its created time); otherwise null. */
+  previous: T | null;
   /** UPDATED: the changed fields (upstream record field names, or as mapped by `mapChangedFields`); otherwise empty. */
   changedFields: readonly string[];
   /** Epoch ms of the poll that observed it (INITIAL: of the snapshot). */

@@ -462,6 +462,7 @@ class WatchState<T> {
       kind: change.kind,
       id: change.id,
       record: change.record,
+      previous: change.previous ?? null,
       changedFields: this.hub.mapChangedFields(this.watch.entity, change.changedFields),
       observedAt: entry.observedAt,
       cursor: encodeLiveCursor({ watch: this.watch.hash, ...position }),
@@ -486,6 +487,7 @@ class WatchState<T> {
           kind: change.kind,
           id: change.id,
           record: change.record,
+          previous: change.previous ?? null,
           changedFields: this.hub.mapChangedFields(this.watch.entity, change.changedFields),
           observedAt: t.observedAt,
           cursor,
@@ -508,7 +510,7 @@ class WatchState<T> {
     const batch = new LiveBatch(this.hub.nextId('initial:'), view.observedAt);
     const cursor = encodeLiveCursor({ watch: this.watch.hash, epoch: view.epoch, id: view.position });
     const events = [...view.records].map(
-      ([id, record]): LiveEvent<T> => ({ kind: 'INITIAL', id, record, changedFields: [], observedAt: view.observedAt, cursor, batch }),
+      ([id, record]): LiveEvent<T> => ({ kind: 'INITIAL', id, record, previous: null, changedFields: [], observedAt: view.observedAt, cursor, batch }),
     );
     this.initialCache = { view, position: view.position, events };
     return events;
@@ -555,6 +557,7 @@ class WatchState<T> {
         kind: c.kind,
         id: c.id,
         record: c.record,
+        previous: c.previous ?? null,
         changedFields: this.hub.mapChangedFields(this.watch.entity, c.changedFields),
         observedAt: entry.observedAt,
         cursor: encodeLiveCursor({ watch: this.watch.hash, epoch: entry.epoch, id: entry.id }),

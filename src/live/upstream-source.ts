@@ -10,7 +10,8 @@
  *   remaining pages at once (the client's concurrency limit, coalescing and retries apply);
  * - an ids watch: each merged window, with the keys' `search` hint when they share one (a flow's
  *   parent task id: the upstream's exact `taskName` search), every page (narrow windows: usually one).
- * Record ids are `<line>:<taskId>` (tasks) and `<line>:<keyId>` (flows): unique across lines.
+ * Record ids are `<line>:<taskId>` (tasks) and `<line>:<keyId>` (flows), unique across lines, unless
+ * `idOf` says otherwise (e.g. the GraphQL global id).
  * Records are listed newest first across lines.
  */
 import type { CallOptions, GroupCallTaskRecord, LaafficApi, Page, ProductLineId, RecallFlowRecord } from '../upstream';
@@ -25,6 +26,12 @@ export interface UpstreamListSourceOptions {
   lines: ReadonlyMap<ProductLineId, LaafficApi>;
   /** A filter without `createdFrom` watches the last this-many ms (DEFAULT_WINDOW_DAYS, as the list queries). */
   defaultWindowMs: number;
+  /**
+   * The id events carry (default `liveRecordId`). The GraphQL layer may pass its global id here, so
+   * `event.id` is the client's id and an ids watch takes the client's ids as they are; ids must be
+   * unique across lines, and an ids watch's keys must use the same ids.
+   */
+  idOf?: (entity: WatchEntity, record: LiveRecord) => string;
   now?: () => number;
 }
 
@@ -44,6 +51,7 @@ interface Window {
 
 export function createUpstreamListSource(options: UpstreamListSourceOptions): ListSource<LiveRecord> {
   const now = options.now ?? Date.now;
+  const idOf = options.idOf ?? liveRecordId;
   return async (watch: NormalisedWatch, { signal, limit }): Promise<ListResult<LiveRecord>> => {
     let calls = 0;
     const call: CallOptions = { signal, onAttempt: () => calls++ };
@@ -96,7 +104,7 @@ export function createUpstreamListSource(options: UpstreamListSourceOptions): Li
     const records: Array<SnapshotEntry<LiveRecord>> = pages
       .flat()
       .sort((a, b) => b.createdAt - a.createdAt)
-      .map((record) => ({ id: liveRecordId(watch.entity, record), record }));
+      .map((record) => ({ id: idOf(watch.entity, record), record }));
     return { records, upstreamCalls: calls, total: bounded ? total : undefined };
   };
 }

@@ -23,7 +23,7 @@ describe('diffSnapshots', () => {
     expect(diffSnapshots(prev, next, key)).toEqual([
       { kind: 'ADDED', id: '3', record: next[0], changedFields: [] },
       { kind: 'UPDATED', id: '1', record: next[1], changedFields: ['status', 'name'] },
-      { kind: 'REMOVED', id: '2', record: null, changedFields: [] },
+      { kind: 'REMOVED', id: '2', record: null, changedFields: [], previous: prev[1] },
     ]);
   });
 

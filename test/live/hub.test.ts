@@ -59,6 +59,8 @@ describe('live hub: events', () => {
     await sub.waitFor((e) => e.length === 6);
     expect(kinds(sub.events.slice(4))).toEqual(['ADDED:T:9', 'REMOVED:T:1']);
     expect(sub.events[5]!.record).toBeNull();
+    expect(sub.events[5]!.previous).toEqual({ taskId: 1, name: 'task 1', status: 1 });
+    expect(sub.events[3]!.previous).toBeNull();
     // Cursors move forward; INITIAL ones share the snapshot's position.
     expect(sub.events[0]!.cursor).toBe(sub.events[2]!.cursor);
     expect(new Set(sub.events.slice(3).map((e) => e.cursor)).size).toBe(3);

@@ -8,6 +8,7 @@ const ev = (id: string, kind: LiveEvent<number>['kind'] = 'UPDATED'): LiveEvent<
   kind,
   id,
   record: 1,
+  previous: null,
   changedFields: [],
   observedAt: 1,
   cursor: `c-${id}`,
