@@ -49,7 +49,6 @@ export { encodeLiveCursor, decodeLiveCursor, compareIds } from './cursor';
 export type { LiveCursor, StreamPosition } from './cursor';
 export { createMemoryWatchStore, nextStreamId } from './memory-store';
 export type { MemoryStoreOptions } from './memory-store';
-export { StoreUnavailableError } from './store';
 export type {
   WatchStore,
   StoredSnapshot,

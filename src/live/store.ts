@@ -102,8 +102,3 @@ export interface WatchStore {
   onReset?(listener: () => void): () => void;
   close(): Promise<void>;
 }
-
-/** A store error the engine should treat as "shared state unavailable right now" (retry next tick). */
-export class StoreUnavailableError extends Error {
-  override name = 'StoreUnavailableError';
-}
