@@ -75,6 +75,17 @@ const EnvSchema = z.object({
   PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   READINESS_CACHE_MS: int(0, 3_600_000).default(10_000),
+  // Live updates and the cluster (src/live/, src/cluster/).
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
+  // No glob characters (keys are listed by prefix) and no braces (a watch's keys share a {hash tag}).
+  REDIS_KEY_PREFIX: z.string().max(100).regex(/^[^\s*?[\]{}\\]*$/, 'no spaces, no * ? [ ] { } \\').default('laaffic:'),
+  LIVE_POLL_INTERVAL_MS: int(100, 3_600_000).default(5_000),
+  LIVE_MAX_RECORDS: int(1, 100_000).default(1_000),
+  LIVE_REPLAY_EVENTS: int(1, 1_000_000).default(1_000),
+  LIVE_MAX_FAILED_POLLS: int(1, 1_000).default(3),
+  LIVE_MAX_SUBSCRIPTIONS: int(1, 10_000_000).default(10_000),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 1_000_000).default(100),
+  LIVE_MAX_BUFFERED_EVENTS: int(1, 1_000_000).default(1_000),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -178,6 +189,27 @@ export interface Config {
   persistedOperationsFile: string | undefined;
   shutdownTimeoutMs: number;
   readinessCacheMs: number;
+  /** Live updates (src/live/): the names are LiveHubOptions' (`createLiveHub({ ...config.live, store, source })`). */
+  live: {
+    pollIntervalMs: number;
+    /** A watch listing more records is refused (LIVE_WATCH_TOO_LARGE). */
+    maxRecords: number;
+    /** Events each watch's stream keeps for resuming with `after`. */
+    replayEvents: number;
+    /** Consecutive failed polls before the watch ends (LIVE_UPSTREAM_FAILED). */
+    maxFailedPolls: number;
+    /** Subscriptions in this process at most (LIVE_TOO_MANY_SUBSCRIPTIONS). */
+    maxSubscriptions: number;
+    /** Subscriptions per transport connection at most (LIVE_TOO_MANY_SUBSCRIPTIONS). */
+    maxSubscriptionsPerConnection: number;
+    /** Events waiting for one subscriber at most (more: LIVE_SLOW_CONSUMER). */
+    maxBuffered: number;
+  };
+  /** What replicas share through Redis (src/cluster/); no URL = one process, all in memory. */
+  cluster: {
+    redisUrl: string | undefined;
+    keyPrefix: string;
+  };
   /** True when no upstream key is configured: main starts the embedded simulator. */
   useSimulator: boolean;
   simulatorPort: number;
@@ -262,6 +294,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultWindowDays: e.DEFAULT_WINDOW_DAYS,
     join: { lookbackHours: e.JOIN_LOOKBACK_HOURS, skewMinutes: e.JOIN_SKEW_MINUTES },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },
+    live: {
+      pollIntervalMs: e.LIVE_POLL_INTERVAL_MS,
+      maxRecords: e.LIVE_MAX_RECORDS,
+      replayEvents: e.LIVE_REPLAY_EVENTS,
+      maxFailedPolls: e.LIVE_MAX_FAILED_POLLS,
+      maxSubscriptions: e.LIVE_MAX_SUBSCRIPTIONS,
+      maxSubscriptionsPerConnection: e.LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxBuffered: e.LIVE_MAX_BUFFERED_EVENTS,
+    },
+    cluster: { redisUrl: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     useSimulator: !e.LAAFFIC_API_KEY,
     simulatorPort: e.SIMULATOR_PORT,
   };

@@ -248,3 +248,68 @@ describe('product lines', () => {
     expect(e.message).toContain('LAAFFIC_GROUP_CALL_RECALL_FLOWS_PATH');
   });
 });
+
+describe('live updates and the cluster', () => {
+  it('defaults: polled every 5 s, 1000 records and events, 3 failures, no Redis', () => {
+    const c = loadConfig({});
+    expect(c.live).toEqual({
+      pollIntervalMs: 5_000,
+      maxRecords: 1_000,
+      replayEvents: 1_000,
+      maxFailedPolls: 3,
+      maxSubscriptions: 10_000,
+      maxSubscriptionsPerConnection: 100,
+      maxBuffered: 1_000,
+    });
+    expect(c.cluster).toEqual({ redisUrl: undefined, keyPrefix: 'laaffic:' });
+  });
+
+  it('reads explicit values', () => {
+    const c = loadConfig({
+      REDIS_URL: 'rediss://user:pw@redis.internal:6380/2',
+      REDIS_KEY_PREFIX: 'prod-eu:',
+      LIVE_POLL_INTERVAL_MS: '2000',
+      LIVE_MAX_RECORDS: '500',
+      LIVE_REPLAY_EVENTS: '200',
+      LIVE_MAX_FAILED_POLLS: '5',
+      LIVE_MAX_SUBSCRIPTIONS: '50',
+      LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION: '7',
+      LIVE_MAX_BUFFERED_EVENTS: '64',
+    });
+    expect(c.cluster).toEqual({ redisUrl: 'rediss://user:pw@redis.internal:6380/2', keyPrefix: 'prod-eu:' });
+    expect(c.live).toEqual({
+      pollIntervalMs: 2_000,
+      maxRecords: 500,
+      replayEvents: 200,
+      maxFailedPolls: 5,
+      maxSubscriptions: 50,
+      maxSubscriptionsPerConnection: 7,
+      maxBuffered: 64,
+    });
+  });
+
+  it.each<[string, string]>([
+    ['REDIS_URL', 'http://redis:6379'],
+    ['REDIS_URL', 'not a url'],
+    ['REDIS_KEY_PREFIX', 'has space:'],
+    ['REDIS_KEY_PREFIX', 'glob*:'],
+    ['REDIS_KEY_PREFIX', '{tag}:'],
+    ['REDIS_KEY_PREFIX', 'x'.repeat(101)],
+    ['LIVE_POLL_INTERVAL_MS', '50'],
+    ['LIVE_POLL_INTERVAL_MS', 'often'],
+    ['LIVE_MAX_RECORDS', '0'],
+    ['LIVE_REPLAY_EVENTS', '-1'],
+    ['LIVE_MAX_FAILED_POLLS', '0'],
+    ['LIVE_MAX_SUBSCRIPTIONS', '1.5'],
+    ['LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION', '0'],
+    ['LIVE_MAX_BUFFERED_EVENTS', '0x10'],
+  ])('%s=%s is a ConfigError naming it', (name, value) => {
+    expect(configError({ [name]: value }).message).toContain(name);
+  });
+
+  it('never echoes a Redis password in an error', () => {
+    const e = configError({ REDIS_URL: 'http://user:Zq9-redis-pass@redis:6379', PORT: 'abc' });
+    expect(e.message).toContain('REDIS_URL');
+    expect(e.message).not.toContain('Zq9-redis-pass');
+  });
+});
