@@ -22,9 +22,18 @@ try {
 const log = createLogger({
   level: config.log.level,
   pretty: config.log.pretty,
-  // The upstream secret and the client bearer tokens: neither may reach a log line.
-  secrets: [config.upstream.apiSecret ?? '', ...config.auth.tokens],
+  // The upstream secret, the client bearer tokens and Redis's password: none may reach a log line.
+  secrets: [config.upstream.apiSecret ?? '', ...config.auth.tokens, redisPassword(config.cluster.redisUrl)],
 });
+
+function redisPassword(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
+}
 
 let credentials: UpstreamCredentials;
 let closeSimulator: (() => Promise<void>) | undefined;

@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { initContextCache } from '@pothos/core';
 import type { Logger } from 'pino';
+import type { LiveHub, LiveRecord } from '../live';
 import type { CallOptions, LaafficApi, ProductLineId } from '../upstream';
 import type { Zone } from '../time';
 
@@ -28,7 +29,24 @@ export interface RequestStats {
  */
 type ContextCacheKey = ReturnType<typeof initContextCache>;
 
+/** What the Subscription fields need: the live hub, and a request-like context per poll. */
+export interface LiveAccess {
+  hub: LiveHub<LiveRecord>;
+  /** A fresh context (no client signal) shared by every event of one poll, so their joins batch. */
+  pollContext(): GatewayContext;
+}
+
 export interface GatewayContext extends ContextCacheKey {
+  /** Live updates (absent where the gateway runs none, e.g. unit tests). */
+  live?: LiveAccess;
+  /** The transport connection the request came on (a WebSocket; an SSE request is its own). */
+  connectionId?: string;
+  /**
+   * While a subscription event resolves: the poll's context, whose join state the event's nested
+   * fields use (set by the Subscription field's resolver; events of one subscription resolve one
+   * after another).
+   */
+  livePoll?: GatewayContext;
   /** The endpoints of each product line the gateway serves, in the configured order. */
   lines: ReadonlyMap<ProductLineId, LaafficApi>;
   settings: GatewaySettings;
@@ -49,6 +67,7 @@ export interface GatewayContext extends ContextCacheKey {
 
 export interface ContextDeps {
   lines: ReadonlyMap<ProductLineId, LaafficApi>;
+  live?: LiveAccess;
   settings: GatewaySettings;
   log: Logger;
   /** Reports each DataLoader batch size (metrics). */
@@ -57,7 +76,7 @@ export interface ContextDeps {
   shutdown?: AbortSignal;
 }
 
-export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): GatewayContext {
+export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal, connectionId?: string): GatewayContext {
   const stats: RequestStats = { upstreamCalls: 0 };
   // One controller per request, aborted by the deadline or by the client going away. A plain
   // timer (cleared by dispose() when execution ends) is much cheaper than AbortSignal.timeout
@@ -84,6 +103,8 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
   return {
     ...initContextCache(),
     lines: deps.lines,
+    live: deps.live,
+    connectionId,
     settings: deps.settings,
     log: deps.log,
     now: Date.now(),

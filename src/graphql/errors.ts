@@ -4,6 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
+import { LiveError } from '../live/errors';
 import { UpstreamError } from '../upstream/errors';
 
 /** A problem with the client's input (page size, cursor, id, window, filter value). */
@@ -65,6 +66,7 @@ export function maskError(error: unknown, onUnexpected?: (original: unknown) => 
     });
   }
   if (original instanceof InputError) return build(original.message, { code: 'BAD_USER_INPUT' });
+  if (original instanceof LiveError) return build(original.message, original.extensions);
   // Errors graphql-js or yoga produced themselves (parse, validation, coercion) are safe as they are.
   if (graphqlError && (!graphqlError.originalError || isGraphQLError(graphqlError.originalError))) {
     const inner = isGraphQLError(graphqlError.originalError) ? graphqlError.originalError : graphqlError;

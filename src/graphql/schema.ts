@@ -8,5 +8,6 @@ import './date-time';
 import './node';
 import './recall-flow';
 import './group-call-task';
+import './live';
 
 export const schema = builder.toSchema({ sortSchema: false });

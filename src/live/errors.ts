@@ -17,7 +17,9 @@ export type LiveErrorCode =
   /** LIVE_MAX_SUBSCRIPTIONS (process) or LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION reached. */
   | 'LIVE_TOO_MANY_SUBSCRIPTIONS'
   /** The gateway is shutting down: resume elsewhere with the last cursor. */
-  | 'LIVE_SHUTTING_DOWN';
+  | 'LIVE_SHUTTING_DOWN'
+  /** This process runs no live hub (an embedding without one, e.g. a unit test's schema). */
+  | 'LIVE_UNAVAILABLE';
 
 export class LiveError extends Error {
   override name = 'LiveError';

@@ -36,6 +36,11 @@ export interface LiveEvent<T> {
  */
 export class LiveBatch {
   private readonly memo = new Map<unknown, unknown>();
+  /**
+   * The records of the batch's events seen so far (all of them once the first is delivered: a
+   * poll's events are handed out together), so a resolver can ask for all their joins at once.
+   */
+  readonly records: unknown[] = [];
 
   constructor(
     /** The poll's id (replica and sequence), or `initial:<n>` / `sync:<n>` for events the replica made. */
@@ -43,6 +48,11 @@ export class LiveBatch {
     /** Epoch ms of the poll. */
     readonly observedAt: number,
   ) {}
+
+  /** Records an event's record (nothing for REMOVED events). */
+  add(record: unknown): void {
+    if (record !== null && record !== undefined) this.records.push(record);
+  }
 
   shared<V>(key: unknown, create: () => V): V {
     if (this.memo.has(key)) return this.memo.get(key) as V;

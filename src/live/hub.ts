@@ -468,6 +468,7 @@ class WatchState<T> {
       cursor: encodeLiveCursor({ watch: this.watch.hash, ...position }),
       batch,
     };
+    batch.add(event.record);
     for (const sub of this.subscribers) sub.push(event, position);
   }
 
@@ -493,6 +494,7 @@ class WatchState<T> {
           cursor,
           batch,
         };
+        batch.add(event.record);
         for (const sub of this.subscribers) sub.push(event, position);
       }
       if (changes.length > 0) this.hub.log.info({ watch: this.watch.hash, changes: changes.length }, 'live: re-synced subscribers to a new stream');
@@ -512,6 +514,7 @@ class WatchState<T> {
     const events = [...view.records].map(
       ([id, record]): LiveEvent<T> => ({ kind: 'INITIAL', id, record, previous: null, changedFields: [], observedAt: view.observedAt, cursor, batch }),
     );
+    for (const e of events) batch.add(e.record);
     this.initialCache = { view, position: view.position, events };
     return events;
   }
@@ -563,6 +566,7 @@ class WatchState<T> {
         cursor: encodeLiveCursor({ watch: this.watch.hash, epoch: entry.epoch, id: entry.id }),
         batch,
       });
+      batch.add(c.record);
     }
     return events;
   }

@@ -115,18 +115,26 @@ export interface CostLimitOptions {
 
 export function useCostLimit(options: CostLimitOptions): Plugin {
   const meter = options.meter ?? createCostMeter();
+  const refusal = (args: CostArgs) => {
+    const cost = meter(args);
+    if (cost === undefined || cost <= options.maxCost) return undefined;
+    return {
+      errors: [
+        new GraphQLError(`Query cost ${cost} exceeds the limit of ${options.maxCost} (page sizes multiply nested lists).`, {
+          extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: options.maxCost },
+        }),
+      ],
+    };
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const cost = meter(args);
-      if (cost !== undefined && cost > options.maxCost) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError(`Query cost ${cost} exceeds the limit of ${options.maxCost} (page sizes multiply nested lists).`, {
-              extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: options.maxCost },
-            }),
-          ],
-        });
-      }
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
+    },
+    // A subscription's events each cost what its selection does: the same limit, before it starts.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refused = refusal(args);
+      if (refused) setResultAndStopExecution(refused);
     },
   };
 }

@@ -8,9 +8,12 @@ import { createGatewayContext, type GatewayContext } from '../graphql/context';
 /** What every context is built from: upstream API, settings, logger, metrics hook, shutdown signal. */
 export type ContextDeps = Parameters<typeof createGatewayContext>[0];
 
-/** A context for one request; `signal` fires when its client goes away. */
-export type ContextFactory = (signal?: AbortSignal) => GatewayContext;
+/**
+ * A context for one request; `signal` fires when its client goes away; `connectionId` names the
+ * transport connection it came on (a WebSocket's, for the per-connection subscription limit).
+ */
+export type ContextFactory = (signal?: AbortSignal, connectionId?: string) => GatewayContext;
 
 export function createContextFactory(deps: ContextDeps): ContextFactory {
-  return (signal) => createGatewayContext(deps, signal);
+  return (signal, connectionId) => createGatewayContext(deps, signal, connectionId);
 }

@@ -6,8 +6,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createCluster, createClusterMetrics, type Cluster } from '../cluster';
 import type { Config } from '../config';
+import { createGatewayContext, type LiveAccess } from '../graphql/context';
+import { graphqlChangedFields, liveGlobalId } from '../graphql/live';
 import { schema } from '../graphql/schema';
+import { createLiveHub, createLiveMetrics, createUpstreamListSource, type LiveHub, type LiveRecord } from '../live';
 import type { Logger } from '../logger';
 import { createBearerCheck } from '../plugins/use-bearer-auth';
 import { createCostMeter } from '../plugins/use-cost-limit';
@@ -22,6 +26,7 @@ import { createParseCache } from './parse-cache';
 import { createPreparedOperations } from './prepared-operations';
 import { createReadiness } from './readiness';
 import { GRAPHQL_PATH, METRICS_PATH } from './routes';
+import { attachWebSocket, type GatewayWebSocket } from './websocket';
 import { createGatewayYoga, type GatewayYoga } from './yoga';
 
 export interface Gateway {
@@ -34,6 +39,12 @@ export interface Gateway {
   fastLane?: FastLane;
   /** yoga's parse cache (bounded in entries and characters). */
   parseCache: ReturnType<typeof createParseCache>;
+  /** Live updates: the hub behind the Subscription fields. */
+  live: LiveHub<LiveRecord>;
+  /** What replicas share (Redis with REDIS_URL, else this process's memory). */
+  cluster: Cluster;
+  /** graphql-ws on the GraphQL route. */
+  websocket: GatewayWebSocket;
   /** Stops accepting, drains in-flight requests (up to SHUTDOWN_TIMEOUT_MS), closes the pool. */
   close(): Promise<void>;
 }
@@ -47,7 +58,24 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   );
   // Fired when the shutdown deadline passes: every request still in flight ends its upstream work.
   const shutdown = new AbortController();
-  const createContext = createContextFactory({
+  // Live updates: one hub per process over the cluster's shared state (Redis or memory).
+  const cluster = await createCluster({
+    redisUrl: config.cluster.redisUrl,
+    keyPrefix: config.cluster.keyPrefix,
+    pollIntervalMs: config.live.pollIntervalMs,
+    log,
+    metrics: createClusterMetrics(metrics.registry),
+  });
+  const hub = createLiveHub<LiveRecord>({
+    ...config.live,
+    store: cluster.watchStore,
+    source: createUpstreamListSource({ lines: upstream.lines, defaultWindowMs: config.defaultWindowDays * 86_400_000, idOf: liveGlobalId }),
+    lines: config.upstream.lines.map((l) => l.id),
+    mapChangedFields: graphqlChangedFields,
+    log,
+    metrics: createLiveMetrics(metrics.registry),
+  });
+  const contextDeps = {
     lines: upstream.lines,
     settings: {
       zone: config.upstream.zone,
@@ -58,7 +86,9 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     log,
     observeBatch: metrics.observeBatch,
     shutdown: shutdown.signal,
-  });
+  };
+  const live: LiveAccess = { hub, pollContext: () => createGatewayContext({ ...contextDeps, live }) };
+  const createContext = createContextFactory({ ...contextDeps, live });
   const persistedOperations = config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined;
   // One graphql-jit compilation per operation, whichever path executes it.
   const compiled = createCompiledOperations(schema, {
@@ -114,6 +144,13 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     lane?.handle ?? yoga,
   );
   server.maxConnections = config.server.maxConnections;
+  const websocket = attachWebSocket(server, {
+    yoga,
+    log,
+    bearer: config.auth.tokens.length > 0 ? createBearerCheck(config.auth.tokens) : undefined,
+    persistedOperations,
+    maxMessageBytes: config.limits.bodyBytes,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, () => resolve());
@@ -128,8 +165,16 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     url: `http://${host}:${port}`,
     fastLane: lane,
     parseCache,
+    live: hub,
+    cluster,
+    websocket,
     async close() {
-      await guarded.drain();
+      // Stop accepting first; then end the subscriptions (LIVE_SHUTTING_DOWN, with a cursor to
+      // resume elsewhere), so their streams finish and the drain is not held by them.
+      const drained = guarded.drain();
+      await Promise.all([hub.close(), websocket.close()]);
+      await drained;
+      await cluster.close();
       await upstream.client.close();
     },
   };

@@ -115,9 +115,17 @@ export function guardServer(server: Server, options: GuardOptions, next: Handler
   // connections, and an idle keep-alive one would otherwise hold the drain until the deadline.
   let closing = false;
 
+  // Event streams (SSE subscriptions) in progress: long-lived by design and bounded by
+  // LIVE_MAX_SUBSCRIPTIONS instead, so they do not count against MAX_CONCURRENT_REQUESTS.
+  let streams = 0;
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     pending.add(res);
     carrying.set(req.socket, res);
+    if (/text\/event-stream/i.test(req.headers.accept ?? '')) {
+      streams++;
+      res.once('close', () => streams--);
+    }
     if (closing) res.setHeader('connection', 'close');
     res.once('close', () => {
       pending.delete(res);
@@ -129,7 +137,7 @@ export function guardServer(server: Server, options: GuardOptions, next: Handler
     // More requests in progress than the limit: a 503 at once, before the body is read, rather
     // than memory and latency growing with the queue (8,000 concurrent requests on a slow
     // upstream ran a 192 MB gateway out of heap). Probes and scrapes still answer.
-    if (pending.size > options.maxConcurrentRequests && !overloadExempt(req.url)) {
+    if (pending.size - streams > options.maxConcurrentRequests && !overloadExempt(req.url)) {
       answerHttpError(res, { status: 503, code: 'OVERLOADED', message: 'The gateway is at capacity; retry shortly.', headers: { 'retry-after': '1' } }, log);
       req.resume();
       return;

@@ -141,7 +141,8 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     maskedErrors: {
       maskError: (error) => maskError(error, (original) => log.error({ err: original }, 'unexpected error during execution')),
     },
-    context: ({ request }) => deps.createContext(request.signal),
+    // graphql-ws operations (websocket.ts) come through getEnveloped with their connection's id.
+    context: (initial) => deps.createContext(initial.request.signal, (initial as { connectionId?: string }).connectionId),
     plugins,
   });
 }

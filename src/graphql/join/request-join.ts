@@ -132,5 +132,11 @@ export class RequestJoin {
   }
 }
 
-/** The request's join state: one per context object (Pothos's context cache, a WeakMap). */
-export const requestJoin = createContextCache((ctx: GatewayContext) => new RequestJoin(ctx));
+const joinOf = createContextCache((ctx: GatewayContext) => new RequestJoin(ctx));
+
+/**
+ * The request's join state: one per context object (Pothos's context cache, a WeakMap). While a
+ * subscription event resolves, the poll's (ctx.livePoll): every subscriber of the poll and every
+ * event of it share one join, so a page of events costs what a page of a list does.
+ */
+export const requestJoin = (ctx: GatewayContext): RequestJoin => joinOf(ctx.livePoll ?? ctx);
