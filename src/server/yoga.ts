@@ -27,8 +27,9 @@ import { createParseCache, type ParseCache } from './parse-cache';
 import { GRAPHQL_PATH, HEALTH_PATH, KNOWN_PATHS, OPEN_PATHS, READINESS_PATH } from './routes';
 
 /** GraphiQL's first query: recall flows joined to their parent tasks. */
-export const DEFAULT_QUERY = /* GraphQL */ `# Recall flows with their parent tasks, joined in one query.
+export const DEFAULT_QUERY = /* GraphQL */ `# Recall flows of both product lines with their parent tasks, joined in one query.
 # The gateway pages the signed upstream API and batches the parent lookups.
+# Live: subscription { groupCallTaskChanges(filter: { statuses: [CALLING] }) { kind changedFields task { name calledCount } } }
 query RecallFlowsWithParents {
   recallFlows(first: 20) {
     totalCount
@@ -36,6 +37,7 @@ query RecallFlowsWithParents {
     edges {
       node {
         keyId
+        product
         taskName
         createdAt
         status
@@ -53,7 +55,7 @@ query RecallFlowsWithParents {
   }
   groupCallTasks(first: 5) {
     totalCount
-    edges { node { id taskId name status type createdAt numberCount calledCount } }
+    edges { node { id taskId product name status type createdAt numberCount calledCount } }
   }
 }
 `;
