@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadPersistedOperations } from '../../src/plugins/use-persisted-operations';
-import { startStack, type Stack } from '../helpers/stack';
-import { getUrl, parseLines, postGraphQL } from './support';
+import { getUrl, postGraphQL } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
