@@ -11,7 +11,6 @@ import { schema } from '../graphql/schema';
 import type { Logger } from '../logger';
 import { createBearerCheck } from '../plugins/use-bearer-auth';
 import { createCostMeter } from '../plugins/use-cost-limit';
-import { loadPersistedOperations } from '../plugins/use-persisted-operations';
 import { createUpstream, endpointNames, type Upstream, type UpstreamCredentials } from '../upstream';
 import { createCompiledOperations } from './compiled-operations';
 import { createContextFactory } from './context';
@@ -59,7 +58,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     observeBatch: metrics.observeBatch,
     shutdown: shutdown.signal,
   });
-  const persistedOperations = config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined;
+  const { persistedOperations } = config;
   // One graphql-jit compilation per operation, whichever path executes it.
   const compiled = createCompiledOperations(schema, {
     onError: (refusal) => log.error({ errors: refusal.errors }, 'graphql-jit could not compile an operation'),
