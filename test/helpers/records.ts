@@ -1,9 +1,10 @@
 /**
  * Domain fixtures: what the gateway should answer for a simulator record (field by field, enums,
- * DateTime), computed from the simulator's data set (stack.sim.dataset) independently of the
- * gateway's code; windows over the data set; the connection shape; the operations several suites send.
+ * DateTime), and what the upstream layer should parse it into, computed from the simulator's data
+ * set (stack.sim.dataset) independently of the gateway's code; windows over the data set; the connection shape; the operations several suites send.
  */
 import type { Dataset, FlowRecord, TaskRecord } from '../../src/simulator';
+import type { GroupCallTaskRecord, RecallFlowRecord } from '../../src/upstream/records';
 import type { Stack } from './stack';
 
 export const TASK_STATUS: Record<number, string> = {
@@ -109,6 +110,42 @@ export const withoutId = <T extends { id?: unknown }>(node: T) => {
 export function pick<T extends object>(actual: object | null | undefined, expected: T): Partial<T> {
   const source = (actual ?? {}) as Record<string, unknown>;
   return Object.fromEntries(Object.keys(expected).map((k) => [k, source[k]])) as Partial<T>;
+}
+
+/** A group-call task as the upstream layer must parse the simulator's record (src/upstream/records.ts). */
+export function expectedUpstreamTask(t: TaskRecord): GroupCallTaskRecord {
+  return {
+    product: 'GROUP_CALL',
+    taskId: t.taskId,
+    taskName: t.taskName,
+    status: t.status,
+    rate: t.rate,
+    numCnt: t.numCnt,
+    callNum: t.callNum,
+    success: t.success,
+    fail: t.fail,
+    createdTime: t.createdTime,
+    createdAt: t.createdMs,
+    scriptId: t.scriptId ?? null,
+    taskType: t.taskType ?? null,
+  };
+}
+
+/** A group-call recall flow as the upstream layer must parse the simulator's record. */
+export function expectedUpstreamFlow(f: FlowRecord): RecallFlowRecord {
+  return {
+    product: 'GROUP_CALL',
+    keyId: f.keyId,
+    taskId: f.taskId,
+    taskName: f.taskName,
+    createTime: f.createTime,
+    createdAt: f.createdMs,
+    recallType: f.recallType,
+    recallInterval: f.recallInterval,
+    recallNum: f.recallNum,
+    finishNum: f.finishNum,
+    status: f.status,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
