@@ -2,6 +2,7 @@
  * Environment → one validated, typed configuration object, read once at start.
  * A bad value throws ConfigError naming the variable; the secret is never echoed back.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PRODUCT_LINE_IDS, productLine, type ProductLine, type ProductLineId, type UpstreamOptions } from './upstream';
 import { parseZone, type Zone } from './time';
@@ -155,6 +156,23 @@ function buildLines(e: Env, ids: ProductLineId[], lines: string[]): ProductLine[
   return ids.map((id) => all[id]);
 }
 
+/**
+ * PERSISTED_OPERATIONS_FILE: a JSON object `{ "<sha256 hash>": "<operation text>" }`, read once at
+ * start. Answers the operations, or what is wrong with the file.
+ */
+function readPersistedOperations(file: string): Map<string, string> | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return `cannot read a JSON object from ${file} (${(err as Error).message})`;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'string')) {
+    return 'expected an object of hash → operation text';
+  }
+  return new Map(Object.entries(raw as Record<string, string>));
+}
+
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
   /** The upstream layer's options, plus the credentials when set (none = the simulator). */
@@ -186,7 +204,8 @@ export interface Config {
   fastLane: boolean;
   /** Allowed browser origins ('*' = any, without credentials; false = no CORS). */
   corsOrigins: '*' | string[] | false;
-  persistedOperationsFile: string | undefined;
+  /** PERSISTED_OPERATIONS_FILE read: hash → operation text, the only operations that run; unset = any operation. */
+  persistedOperations: Map<string, string> | undefined;
   shutdownTimeoutMs: number;
   readinessCacheMs: number;
   /** Live updates (src/live/): the names are LiveHubOptions' (`createLiveHub({ ...config.live, store, source })`). */
@@ -234,7 +253,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const products = parseProducts(cleaned.LAAFFIC_PRODUCTS);
   if (typeof products === 'string') lines.push(`  LAAFFIC_PRODUCTS: ${products}`);
   const productLines = parsed.success && typeof products !== 'string' ? buildLines(parsed.data, products, lines) : [];
-  if (!parsed.success || zone === undefined || lines.length > 0) {
+  const persisted = cleaned.PERSISTED_OPERATIONS_FILE ? readPersistedOperations(cleaned.PERSISTED_OPERATIONS_FILE) : undefined;
+  if (typeof persisted === 'string') lines.push(`  PERSISTED_OPERATIONS_FILE: ${persisted}`);
+  if (!parsed.success || zone === undefined || typeof persisted === 'string' || lines.length > 0) {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
@@ -264,7 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL ?? !production,
     fastLane: e.GATEWAY_FAST_LANE,
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
-    persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
+    persistedOperations: persisted,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessCacheMs: e.READINESS_CACHE_MS,
     upstream: {

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -311,5 +314,32 @@ describe('live updates and the cluster', () => {
     const e = configError({ REDIS_URL: 'http://user:Zq9-redis-pass@redis:6379', PORT: 'abc' });
     expect(e.message).toContain('REDIS_URL');
     expect(e.message).not.toContain('Zq9-redis-pass');
+  });
+});
+
+describe('PERSISTED_OPERATIONS_FILE validation', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'persisted-ops-config-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the file into the allow-list (hash → operation text); unset = none', () => {
+    const file = join(dir, 'operations.json');
+    writeFileSync(file, JSON.stringify({ abc: '{ __typename }' }));
+    expect(loadConfig({ PERSISTED_OPERATIONS_FILE: file }).persistedOperations).toEqual(new Map([['abc', '{ __typename }']]));
+    expect(loadConfig({}).persistedOperations).toBeUndefined();
+  });
+
+  it('names the variable when the file is missing or not an object of strings', () => {
+    expect(() => loadConfig({ PERSISTED_OPERATIONS_FILE: join(dir, 'missing.json') })).toThrow(/PERSISTED_OPERATIONS_FILE/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ abc: 42 }));
+    expect(() => loadConfig({ PERSISTED_OPERATIONS_FILE: bad })).toThrow(/PERSISTED_OPERATIONS_FILE/);
+    writeFileSync(bad, '[]');
+    expect(() => loadConfig({ PERSISTED_OPERATIONS_FILE: bad })).toThrow(/PERSISTED_OPERATIONS_FILE/);
+    expect(configError({ PERSISTED_OPERATIONS_FILE: bad, PORT: 'x' }).message).toMatch(/PORT[\s\S]*PERSISTED_OPERATIONS_FILE|PERSISTED_OPERATIONS_FILE[\s\S]*PORT/);
   });
 });

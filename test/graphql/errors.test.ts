@@ -11,8 +11,8 @@ import { InputError, maskError, MASKED_MESSAGE } from '../../src/graphql/errors'
 import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { Simulator } from '../../src/simulator';
 import { UpstreamError } from '../../src/upstream/errors';
+import { inWindow, windowFilter, windowOver } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { inWindow, windowFilter, windowOver } from './helpers';
 
 /** graphql-js as yoga loads it natively (CommonJS): a second GraphQLError class under vitest. */
 const cjsGraphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');

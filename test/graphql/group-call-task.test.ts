@@ -7,23 +7,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalID, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { FlowRecord, TaskRecord } from '../../src/simulator';
-import { startStack, type Stack } from '../helpers/stack';
+import { codes, ok, walk } from '../helpers/expect';
 import {
-  codes,
   expectedFlow,
   expectedTask,
   FLOW_FIELDS,
   inWindow,
-  ok,
   TASK_FIELDS,
   TASK_STATUS,
-  walk,
   windowFilter,
   windowOver,
   withoutId,
   type Conn,
   type Window,
-} from './helpers';
+} from '../helpers/records';
+import { startStack, type Stack } from '../helpers/stack';
 
 type TaskNode = ReturnType<typeof expectedTask> & { id: string };
 

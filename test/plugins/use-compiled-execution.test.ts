@@ -7,23 +7,13 @@
 import { getOperationAST, parse, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
 import { schema } from '../../src/graphql/schema';
-import { createLogger } from '../../src/logger';
 import { singleQueryOperation } from '../../src/plugins/use-compiled-execution';
 import { createCompiledOperations } from '../../src/server/compiled-operations';
-import { createContextFactory } from '../../src/server/context';
 import { createPreparedOperations } from '../../src/server/prepared-operations';
-import { createGatewayYoga } from '../../src/server/yoga';
+import { offlineYoga } from '../helpers/stack';
 
 function setup() {
-  const config = loadConfig({});
-  const log = createLogger({ level: 'silent', pretty: false });
-  const createContext = createContextFactory({
-    lines: new Map(),
-    settings: { zone: config.upstream.zone, defaultWindowDays: config.defaultWindowDays, join: config.join, requestDeadlineMs: 5_000 },
-    log,
-  });
   const compiled = createCompiledOperations(schema);
   const prepared = createPreparedOperations(schema, undefined, compiled);
   // Whether each executed result came from graphql-jit (the plugin hands yoga its stringify).
@@ -35,7 +25,7 @@ function setup() {
       },
     }),
   };
-  const yoga = createGatewayYoga({ createContext, log, options: { plugins: [prepared.plugin, observe], compiled } });
+  const yoga = offlineYoga({ plugins: [prepared.plugin, observe], compiled });
   const post = async (body: Record<string, unknown>) => {
     const res = await yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return (await res.json()) as ExecutionResult;

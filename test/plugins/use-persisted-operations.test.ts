@@ -1,15 +1,15 @@
 /**
  * Persisted operations (PERSISTED_OPERATIONS_FILE): only the listed operations run, sent by
  * their SHA-256 hash in extensions.persistedQuery; anything else is refused before any upstream call.
+ * Reading and validating the file: config.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadPersistedOperations } from '../../src/plugins/use-persisted-operations';
-import { startStack, type Stack } from '../helpers/stack';
-import { getUrl, parseLines, postGraphQL } from './support';
+import { getUrl, postGraphQL } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -88,16 +88,5 @@ describe('persisted operations allow-list', () => {
     await postGraphQL(url, { extensions: { persistedQuery: persisted(JOIN_HASH) } }, { 'x-request-id': 'persisted-join-1' });
     const line = parseLines(stack.logs.slice(before)).find((l) => l.requestId === 'persisted-join-1');
     expect(line).toMatchObject({ operationName: 'PersistedJoin', outcome: 'ok', status: 200 });
-  });
-});
-
-describe('PERSISTED_OPERATIONS_FILE validation', () => {
-  it('names the variable when the file is missing or not an object of strings', () => {
-    expect(() => loadPersistedOperations(join(dir, 'missing.json'))).toThrow(/PERSISTED_OPERATIONS_FILE/);
-    const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ abc: 42 }));
-    expect(() => loadPersistedOperations(bad)).toThrow(/PERSISTED_OPERATIONS_FILE/);
-    writeFileSync(bad, '[]');
-    expect(() => loadPersistedOperations(bad)).toThrow(/PERSISTED_OPERATIONS_FILE/);
   });
 });

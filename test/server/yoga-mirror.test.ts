@@ -9,24 +9,12 @@ import type { Plugin } from 'graphql-yoga';
 import { parse } from 'graphql';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { operationLabeler, recordOperation, useMetrics } from '../../src/plugins/use-metrics';
-import { createContextFactory } from '../../src/server/context';
-import { createGatewayYoga } from '../../src/server/yoga';
 import { isPlainJson, negotiateMediaType, operationMetricParams, plainParams } from '../../src/server/yoga-mirror';
+import { offlineYoga } from '../helpers/stack';
 
 /** The gateway's yoga with extra plugins; no upstream (the operations here never call it). */
-function gatewayYoga(plugins: Plugin[] = []) {
-  const config = loadConfig({});
-  const log = createLogger({ level: 'silent', pretty: false });
-  const createContext = createContextFactory({
-    lines: new Map(),
-    settings: { zone: config.upstream.zone, defaultWindowDays: config.defaultWindowDays, join: config.join, requestDeadlineMs: 5_000 },
-    log,
-  });
-  return createGatewayYoga({ createContext, log, options: { plugins } });
-}
+const gatewayYoga = (plugins: Plugin[] = []) => offlineYoga({ plugins });
 
 /** Records the params of every request yoga executes. */
 function paramsCapture() {
