@@ -32,6 +32,8 @@ export interface WebSocketOptions {
   maxMessageBytes: number;
   /** How often the server pings an idle connection (graphql-ws keep-alive), ms. */
   keepAliveMs?: number;
+  /** On close, how long operations still running may take to send their last messages first, ms (default 2000). */
+  closeGraceMs?: number;
 }
 
 export interface GatewayWebSocket {
@@ -58,6 +60,8 @@ function allowedOperation(list: Map<string, string>, payload: { query?: string |
 export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWebSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes });
   let closing = false;
+  // Each connection's graphql-ws context: its `subscriptions` are the operations still running.
+  const contexts = new Set<{ subscriptions: Record<string, unknown> }>();
 
   const refuse = (socket: Duplex, req: IncomingMessage, status: number, code: string, message: string) => {
     answerHttpErrorOnSocket(socket, { status, code, message }, o.log, req);
@@ -79,6 +83,7 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
   useServer<Record<string, unknown> | undefined, Extra>(
     {
       onConnect: (ctx) => {
+        contexts.add(ctx);
         const extra = ctx.extra as Extra;
         extra.connectionId = randomUUID();
         extra.closed = new AbortController();
@@ -91,7 +96,10 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
         return ok;
       },
       onDisconnect: (ctx) => (ctx.extra as Extra).closed?.abort(),
-      onClose: (ctx) => (ctx.extra as Extra).closed?.abort(),
+      onClose: (ctx) => {
+        contexts.delete(ctx);
+        (ctx.extra as Extra).closed?.abort();
+      },
       onSubscribe: async (ctx, _id, payload) => {
         const extra = ctx.extra as Extra;
         let query = payload.query;
@@ -145,6 +153,12 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
     },
     async close() {
       closing = true;
+      // Operations still running send their last messages before the sockets close: the live
+      // subscriptions the hub is ending (closed with the gateway) send LIVE_SHUTTING_DOWN, with
+      // which a client resumes elsewhere, then `complete`. Closing at once would cut them off.
+      const deadline = Date.now() + (o.closeGraceMs ?? 2_000);
+      const running = () => [...contexts].some((c) => Object.keys(c.subscriptions).length > 0);
+      while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       for (const ws of wss.clients) ws.close(1001, 'going away');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
