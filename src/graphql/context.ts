@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { initContextCache } from '@pothos/core';
 import type { Logger } from 'pino';
 import type { CallOptions, LaafficApi, ProductLineId } from '../upstream';
+import { ClientClosedError } from '../upstream/errors';
 import type { Zone } from '../time';
 
 export interface GatewaySettings {
@@ -43,7 +44,7 @@ export interface GatewayContext extends ContextCacheKey {
   observeBatch: (loader: string, size: number) => void;
   /** Releases the request's deadline timer (called when execution ends). */
   dispose: () => void;
-  /** Cancels the request's upstream calls (the client went away). */
+  /** Cancels the request's upstream calls (the client went away: they end with CLIENT_CLOSED_REQUEST). */
   abort: () => void;
 }
 
@@ -69,12 +70,16 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
     controller.abort();
     // A request refused before execution is never disposed: its listener on the server-wide
     // shutdown signal goes at the deadline at the latest.
-    deps.shutdown?.removeEventListener('abort', onClientAbort);
+    deps.shutdown?.removeEventListener('abort', onShutdown);
   }, deps.settings.requestDeadlineMs);
   timer.unref();
-  const onClientAbort = () => controller.abort();
+  // The client going away is not a timeout: its calls end with a ClientClosedError (README, Error
+  // codes), so neither its log line nor the upstream's error series count it as the upstream's.
+  const onClientAbort = () => controller.abort(new ClientClosedError());
+  // The shutdown deadline ends the request as its own deadline would: UPSTREAM_TIMEOUT.
+  const onShutdown = () => controller.abort();
   signal?.addEventListener('abort', onClientAbort, { once: true });
-  deps.shutdown?.addEventListener('abort', onClientAbort, { once: true });
+  deps.shutdown?.addEventListener('abort', onShutdown, { once: true });
   const call: CallOptions = {
     signal: controller.signal,
     onAttempt: () => {
@@ -94,7 +99,7 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal): G
     dispose: () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onClientAbort);
-      deps.shutdown?.removeEventListener('abort', onClientAbort);
+      deps.shutdown?.removeEventListener('abort', onShutdown);
     },
     abort: onClientAbort,
   };

@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
-import { UpstreamError } from '../upstream/errors';
+import { ClientClosedError, UpstreamError } from '../upstream/errors';
 
 /** A problem with the client's input (page size, cursor, id, window, filter value). */
 export class InputError extends Error {
@@ -14,6 +14,9 @@ export class InputError extends Error {
 
 /** Messages of masked errors say nothing about internals. */
 export const MASKED_MESSAGE = 'Unexpected error.';
+
+/** What a client whose connection closed mid-request is told (nobody reads it: it is for the log and metrics). */
+export const CLIENT_CLOSED_MESSAGE = 'The client closed the request before it was answered.';
 
 /** A quoted part of a message (a name, a value) longer than this is cut: messages never echo a request's bytes. */
 const MAX_QUOTED = 64;
@@ -107,6 +110,7 @@ export function maskError(error: unknown, onUnexpected?: (original: unknown) => 
     });
   }
   if (original instanceof InputError) return build(original.message, { code: 'BAD_USER_INPUT' });
+  if (original instanceof ClientClosedError) return build(CLIENT_CLOSED_MESSAGE, { code: original.code });
   // Errors graphql-js or yoga produced themselves (parse, validation, coercion) are safe as they are,
   // but for what they would echo of the request.
   if (graphqlError && (!graphqlError.originalError || isGraphQLError(graphqlError.originalError))) {

@@ -74,6 +74,8 @@ export function useRequestLog({ log, endpoint }: RequestLogOptions): Plugin<Gate
         upstreamCalls: state.ctx?.stats.upstreamCalls ?? 0,
         status: response.status,
         codes: state.codes,
+        // Its client went away (yoga's request signal fires when the connection closes unanswered).
+        clientClosed: request.signal.aborted,
       });
     },
   };

@@ -7,10 +7,10 @@
 import { createRequire } from 'node:module';
 import { GraphQLError } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clientMessage, InputError, maskError, MASKED_MESSAGE } from '../../src/graphql/errors';
+import { CLIENT_CLOSED_MESSAGE, clientMessage, InputError, maskError, MASKED_MESSAGE } from '../../src/graphql/errors';
 import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { Simulator } from '../../src/simulator';
-import { UpstreamError } from '../../src/upstream/errors';
+import { ClientClosedError, UpstreamError } from '../../src/upstream/errors';
 import { startStack, type Stack } from '../helpers/stack';
 import { inWindow, windowFilter, windowOver } from './helpers';
 
@@ -88,6 +88,14 @@ describe('maskError', () => {
   it('gives variable coercion errors BAD_USER_INPUT', () => {
     const overflow = new GraphQLError('Variable "$f" got invalid value 8589934592 at "f.appId"; Int cannot represent non 32-bit signed integer value: 8589934592');
     expect(maskError(overflow).extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a ClientClosedError is CLIENT_CLOSED_REQUEST, not an upstream failure, and not reported as unexpected', () => {
+    const seen: unknown[] = [];
+    const masked = maskError(located(new ClientClosedError(), ['recallFlows', 'edges', 0, 'node', 'parentTask']), (e) => seen.push(e));
+    expect(masked.message).toBe(CLIENT_CLOSED_MESSAGE);
+    expect(masked.extensions).toEqual({ code: 'CLIENT_CLOSED_REQUEST' });
+    expect(seen).toEqual([]);
   });
 
   it("never echoes the request: yoga's extensions.originalError is dropped, quoted parts and the message are bounded", () => {
