@@ -21,6 +21,7 @@ import { MASKED_MESSAGE, maskError } from '../graphql/errors';
 import type { BearerCheck } from '../plugins/use-bearer-auth';
 import type { CostMeter } from '../plugins/use-cost-limit';
 import type { ObservedOperation } from '../plugins/use-metrics';
+import { coerceVariables } from './compiled-operations';
 import type { ContextFactory } from './context';
 import { answerHttpError } from './http-errors';
 import { CLIENT_CLOSED_STATUS, logGraphQLRequest, requestIdFrom } from './log-line';
@@ -44,6 +45,8 @@ export interface FastLaneDeps {
   observeOperation?: (operation: ObservedOperation) => void;
   /** Answers every request the lane does not take. */
   yoga: GatewayYoga;
+  /** Leave graphql-js's "Did you mean …" out of variable errors, as yoga does (introspection off). */
+  hideSuggestions?: boolean;
 }
 
 /** yoga's result processor hands back a Response; this captures its body and init instead. */
@@ -134,7 +137,9 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
     const executionStart = performance.now();
     let result: { data?: unknown; errors?: readonly GraphQLError[] };
     try {
-      result = await prepared.compiled.query(undefined, ctx, params.variables ?? {});
+      // graphql-js coerces the variables first, as on yoga's path (use-compiled-execution.ts).
+      const refused = coerceVariables(deps.schema, prepared.operation, params.variables, deps.hideSuggestions ?? false);
+      result = refused ? { errors: refused } : await prepared.compiled.query(undefined, ctx, params.variables ?? {});
     } finally {
       ctx.dispose();
     }

@@ -98,6 +98,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
         log,
         observeOperation: metrics.observeOperation,
         yoga,
+        hideSuggestions: !config.introspection,
       })
     : undefined;
 
