@@ -23,14 +23,19 @@ export const FAULT_CODES: ReadonlySet<string> = new Set([...UPSTREAM_CODES, 'BAD
 
 /**
  * Codes random client input may produce: the above, plus the limits checked before execution
- * (GraphQL validation covers graphql-armor's depth/alias/token limits, QUERY_TOO_COSTLY is the
- * cost limit) and documents the parser refuses.
+ * (depth, aliases, tokens, directives with their own codes; QUERY_TOO_COSTLY is the cost limit),
+ * documents the parser or validation refuses, and operations a request does not select.
  */
 export const INPUT_CODES: ReadonlySet<string> = new Set([
   ...FAULT_CODES,
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'QUERY_TOO_COSTLY',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_TOKENS',
+  'TOO_MANY_DIRECTIVES',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 export interface GraphQLErrorShape {
