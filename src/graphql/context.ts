@@ -14,6 +14,8 @@ import type { Zone } from '../time';
 export interface GatewaySettings {
   zone: Zone;
   defaultWindowDays: number;
+  /** The longest window the upstream serves (LAAFFIC_MAX_WINDOW_DAYS); absent = not checked. */
+  maxWindowDays?: number;
   join: { lookbackHours: number; skewMinutes: number };
   requestDeadlineMs: number;
 }

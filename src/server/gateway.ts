@@ -52,6 +52,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     settings: {
       zone: config.upstream.zone,
       defaultWindowDays: config.defaultWindowDays,
+      maxWindowDays: config.maxWindowDays,
       join: config.join,
       requestDeadlineMs: config.server.requestDeadlineMs,
     },
