@@ -30,7 +30,7 @@ export function useCsrfPrevention({ header, log }: CsrfPreventionOptions): Plugi
   return {
     onRequestParse({ request, endResponse, fetchAPI }) {
       if (preflighted(request.headers.get('content-type')) || request.headers.has(header)) return;
-      const message = `This request needs the ${header} header: a GET or a form POST without it could come from another site's page.`;
+      const message = `CSRF prevention: this request needs the ${header} header (a GET or a form POST without it could come from another site's page).`;
       endResponse(httpErrorResponse(request, { status: 403, code: 'CSRF_HEADER_REQUIRED', message }, log, fetchAPI));
     },
   };
