@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   UPSTREAM_CONNECTIONS: int(1, 1024).default(32),
   UPSTREAM_MAX_RESPONSE_BYTES: int(1_000, 1_000_000_000).default(4_000_000),
   DEFAULT_WINDOW_DAYS: int(1, 3660).default(30),
+  LAAFFIC_MAX_WINDOW_DAYS: int(1, 3660).default(366),
   JOIN_LOOKBACK_HOURS: int(1, 24 * 366).default(24),
   JOIN_SKEW_MINUTES: int(0, 24 * 60).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -193,6 +194,8 @@ export interface Config {
     readTimeoutMs: number;
   };
   defaultWindowDays: number;
+  /** The longest window the upstream serves, in days: longer ones are refused as BAD_USER_INPUT before any call. */
+  maxWindowDays: number;
   join: { lookbackHours: number; skewMinutes: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   auth: { tokens: string[]; allowAnonymous: boolean };
@@ -259,6 +262,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // The defaulted window and the join's window must fit in what the upstream serves.
+  const windowProblems: string[] = [];
+  if (e.DEFAULT_WINDOW_DAYS > e.LAAFFIC_MAX_WINDOW_DAYS) {
+    windowProblems.push(`  DEFAULT_WINDOW_DAYS: ${e.DEFAULT_WINDOW_DAYS} is longer than LAAFFIC_MAX_WINDOW_DAYS (${e.LAAFFIC_MAX_WINDOW_DAYS})`);
+  }
+  if (e.JOIN_LOOKBACK_HOURS * 60 + e.JOIN_SKEW_MINUTES > e.LAAFFIC_MAX_WINDOW_DAYS * 24 * 60) {
+    windowProblems.push(`  JOIN_LOOKBACK_HOURS: with JOIN_SKEW_MINUTES, longer than LAAFFIC_MAX_WINDOW_DAYS (${e.LAAFFIC_MAX_WINDOW_DAYS} days)`);
+  }
+  if (windowProblems.length > 0) throw new ConfigError(`invalid configuration:\n${windowProblems.join('\n')}`);
   const tokens = (e.GATEWAY_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   if (tokens.some((t) => t.length < 16)) {
     throw new ConfigError('invalid configuration:\n  GATEWAY_TOKENS: every token must be at least 16 characters');
@@ -313,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readTimeoutMs: e.REQUEST_READ_TIMEOUT_MS,
     },
     defaultWindowDays: e.DEFAULT_WINDOW_DAYS,
+    maxWindowDays: e.LAAFFIC_MAX_WINDOW_DAYS,
     join: { lookbackHours: e.JOIN_LOOKBACK_HOURS, skewMinutes: e.JOIN_SKEW_MINUTES },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },
     live: {

@@ -59,6 +59,7 @@ describe('loadConfig defaults', () => {
       },
     ]);
     expect(c.defaultWindowDays).toBe(30);
+    expect(c.maxWindowDays).toBe(366);
     expect(c.join).toEqual({ lookbackHours: 24, skewMinutes: 5 });
     expect(c.log.level).toBe('info');
     expect(c.useSimulator).toBe(true);
@@ -161,6 +162,9 @@ describe('bad values stop with a ConfigError naming the variable', () => {
     ['UPSTREAM_CALL_DEADLINE_MS', '999999999'],
     ['REQUEST_DEADLINE_MS', '0'],
     ['DEFAULT_WINDOW_DAYS', '0'],
+    ['LAAFFIC_MAX_WINDOW_DAYS', '0'],
+    ['LAAFFIC_MAX_WINDOW_DAYS', '3661'],
+    ['LAAFFIC_MAX_WINDOW_DAYS', 'a year'],
     ['JOIN_LOOKBACK_HOURS', '0'],
     ['JOIN_SKEW_MINUTES', '-5'],
     ['LOG_LEVEL', 'loud'],
@@ -171,6 +175,14 @@ describe('bad values stop with a ConfigError naming the variable', () => {
     const e = configError({ [name]: value });
     expect(e.name).toBe('ConfigError');
     expect(e.message).toContain(name);
+  });
+
+  it('LAAFFIC_MAX_WINDOW_DAYS bounds the default window and the join window', () => {
+    expect(loadConfig({ LAAFFIC_MAX_WINDOW_DAYS: '31', DEFAULT_WINDOW_DAYS: '31' }).maxWindowDays).toBe(31);
+    const tooLong = configError({ LAAFFIC_MAX_WINDOW_DAYS: '31', DEFAULT_WINDOW_DAYS: '32' });
+    expect(tooLong.message).toMatch(/DEFAULT_WINDOW_DAYS: 32 is longer than LAAFFIC_MAX_WINDOW_DAYS \(31\)/);
+    expect(configError({ LAAFFIC_MAX_WINDOW_DAYS: '1', DEFAULT_WINDOW_DAYS: '1', JOIN_LOOKBACK_HOURS: '24' }).message).toMatch(/JOIN_LOOKBACK_HOURS/);
+    expect(loadConfig({ LAAFFIC_MAX_WINDOW_DAYS: '1', DEFAULT_WINDOW_DAYS: '1', JOIN_LOOKBACK_HOURS: '23' }).join.lookbackHours).toBe(23);
   });
 
   it('names every bad variable at once, schema and time zone alike', () => {

@@ -79,6 +79,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     settings: {
       zone: config.upstream.zone,
       defaultWindowDays: config.defaultWindowDays,
+      maxWindowDays: config.maxWindowDays,
       join: config.join,
       requestDeadlineMs: config.server.requestDeadlineMs,
     },
@@ -127,6 +128,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
         log,
         observeOperation: metrics.observeOperation,
         yoga,
+        hideSuggestions: !config.introspection,
       })
     : undefined;
 

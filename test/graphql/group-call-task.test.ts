@@ -375,11 +375,14 @@ describe('Query.groupCallTasks', () => {
       expect(taskIds(c)).toEqual(expected.map((t) => t.taskId));
     });
 
-    it('a window wider than the upstream allows surfaces as UPSTREAM_BAD_REQUEST at the field', async () => {
+    it('a window wider than the upstream allows (LAAFFIC_MAX_WINDOW_DAYS, 366) is BAD_USER_INPUT at the field, with no upstream call', async () => {
+      // It used to reach the upstream and come back as its -22 (UPSTREAM_BAD_REQUEST).
+      stack.resetCalls();
       const res = await stack.gql(TASKS_Q, { n: 5, f: { createdFrom: '2015-01-01T00:00:00Z' } });
       expect(res.data).toBeNull();
-      expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.upstreamCode])).toEqual([[['groupCallTasks'], 'UPSTREAM_BAD_REQUEST', -22]]);
-      expect(res.errors![0]!.message).toMatch(/366 days/);
+      expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['groupCallTasks'], 'BAD_USER_INPUT']]);
+      expect(res.errors![0]!.message).toMatch(/at most 366 days \(LAAFFIC_MAX_WINDOW_DAYS\)/);
+      expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
     });
   });
 

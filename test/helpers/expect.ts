@@ -33,6 +33,11 @@ export const INPUT_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'QUERY_TOO_COSTLY',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_TOKENS',
+  'TOO_MANY_DIRECTIVES',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /** Asserts a response has data and no errors, and returns the data. */

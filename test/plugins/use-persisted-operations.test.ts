@@ -66,6 +66,14 @@ describe('persisted operations allow-list', () => {
     const res = await postGraphQL(url, { query: '{ groupCallTasks(first: 1) { totalCount } }' });
     expect(res.json.data ?? undefined).toBeUndefined();
     expect(res.json.errors?.length).toBeGreaterThan(0);
+    // A request error: a code, a message saying what to send, 400 whatever the client accepts.
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0]).toEqual({ message: expect.stringMatching(/send the hash/), extensions: { code: 'CANNOT_SEND_PQ_ID_AND_BODY' } });
+    const legacy = await postGraphQL(url, { query: '{ groupCallTasks(first: 1) { totalCount } }' }, { accept: 'application/json' });
+    expect(legacy.status).toBe(400);
+    const none = await postGraphQL(url, {});
+    expect(none.status).toBe(400);
+    expect(none.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
     expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
   });
 
@@ -80,6 +88,8 @@ describe('persisted operations allow-list', () => {
     const res = await postGraphQL(url, { extensions: { persistedQuery: persisted(sha256('{ groupCallTasks { totalCount } }')) } });
     expect(res.json.data ?? undefined).toBeUndefined();
     expect(res.json.errors?.[0]?.message).toMatch(/not ?found/i);
+    expect(res.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    expect(res.status).toBe(400);
     expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
   });
 

@@ -142,6 +142,65 @@ describe('fast lane vs yoga: same answers', () => {
     }
   });
 
+  it('hostile aliases and bad variables: the same bytes first (yoga), repeated (the lane) and without the lane', async () => {
+    // Each text is new to both gateways here, so the first call is yoga's and the repeats are
+    // answered by the lane whenever it takes them; all four answers must be the same bytes.
+    const window = { from: FROM, to: TO };
+    const FILTERED = 'query Filtered($f: GroupCallTaskFilter) { groupCallTasks(first: 2, filter: $f) { totalCount } }';
+    const cases: Array<[string, object | string]> = [
+      ['__proto__ alias', { query: '{ __proto__: __typename }' }],
+      ['Object.prototype aliases', { query: '{ constructor: __typename toString: __typename hasOwnProperty: __typename valueOf: __typename isPrototypeOf: __typename }' }],
+      [
+        'nested hostile aliases on upstream data',
+        {
+          query: `query Hostile($from: DateTime, $to: DateTime) { __proto__: groupCallTasks(first: 2, filter: { createdFrom: $from, createdTo: $to }) { constructor: totalCount __proto__: edges { toString: node { valueOf: taskId __proto__: name } } } }`,
+          variables: window,
+        },
+      ],
+      ['a fragment named constructor', { query: 'query F { ...constructor } fragment constructor on Query { a: __typename }' }],
+      ['a variable named __proto__', '{"query":"query V($__proto__: Int) { groupCallTasks(first: $__proto__) { totalCount } }","variables":{"__proto__":2}}'],
+      ['an enum value that does not exist', { query: FILTERED, variables: { f: { statuses: ['NOPE'] } } }],
+      ['an enum value one letter off (a suggestion in development)', { query: FILTERED, variables: { f: { statuses: ['FINISHE'] } } }],
+      ['a DateTime that is not one', { query: FILTERED, variables: { f: { createdFrom: 'yesterday' } } }],
+      ['an unknown input field', { query: FILTERED, variables: { f: { nope: 1 } } }],
+      ['an input field named __proto__', '{"query":"' + FILTERED + '","variables":{"f":{"__proto__":{"statuses":["NOPE"]}}}}'],
+      ['an input field named constructor', { query: FILTERED, variables: { f: { constructor: 1 } } }],
+      ['an Int that is a string, and one too large', { query: TASKS, variables: { from: FROM, to: TO, first: 'ten' } }],
+      ['a missing non-null variable', { query: NODE, variables: { ids: ['x'] } }],
+      ['several bad variables at once', { query: `query Many($a: Int, $b: Boolean!, $c: GroupCallTaskFilter) { groupCallTasks(first: $a, filter: $c) @include(if: $b) { totalCount } }`, variables: { a: 1.5, c: { appId: 'x', statuses: 'FINISHED' } } }],
+    ];
+    const answered = fast.gateway.fastLane!.stats.answered;
+    for (const [label, body] of cases) {
+      for (const accept of ['application/graphql-response+json', 'application/json']) {
+        const answers: Answer[] = [];
+        for (const side of [fast, slow]) for (let i = 0; i < 3; i++) answers.push(await post(side, body, { accept }));
+        const [first, ...rest] = answers;
+        for (const a of rest) {
+          expect({ status: a.status, type: a.contentType, text: a.text }, `${label} (${accept})`).toEqual({ status: first!.status, type: first!.contentType, text: first!.text });
+        }
+        const parsed = JSON.parse(first!.text) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions: { code: string } }> };
+        if (label.includes('alias') || label.includes('fragment')) {
+          expect(parsed.errors, label).toBeUndefined();
+          expect(first!.text, label).toMatch(/"(__proto__|constructor|a)":/);
+        } else if (!label.includes('__proto__')) {
+          expect(parsed.errors?.[0]?.extensions.code, `${label}: ${first!.text}`).toBe('BAD_USER_INPUT');
+          // graphql-js's messages name the variable the client sent, never a field inside it.
+          expect(parsed.errors![0]!.message, label).toMatch(/^Variable "\$(f|from|to|first|id|a|b|c)"/);
+          expect(first!.status, label).toBe(accept === 'application/json' ? 200 : 400);
+        }
+      }
+    }
+    // The lane answered (at least) the repeats of the nine jit-safe texts (bad variables); the
+    // documents with a name of Object.prototype's always went to yoga (graphql-js).
+    expect(fast.gateway.fastLane!.stats.answered - answered).toBeGreaterThanOrEqual(9 * 5);
+    // The alias a client chose is kept (graphql-jit used to drop it silently), and yoga answers it every time.
+    const before = fast.gateway.fastLane!.stats.answered;
+    expect(JSON.parse((await post(fast, { query: '{ __proto__: __typename }' })).text)).toEqual(JSON.parse('{"data":{"__proto__":"Query"}}'));
+    expect(fast.gateway.fastLane!.stats.answered).toBe(before);
+    const suggestion = JSON.parse((await post(fast, { query: FILTERED, variables: { f: { statuses: ['FINISHE'] } } })).text);
+    expect(suggestion.errors[0].message).toContain('Did you mean the enum value "FINISHED"?');
+  });
+
   it('upstream errors (a business code, an HTTP 500, a malformed body)', async () => {
     const body = { query: TASKS, variables: { from: FROM, to: TO, first: 5 } };
     // One one-shot fault per attempt the request makes: UPSTREAM_RETRIES=1 retries a 500 once.
