@@ -10,6 +10,31 @@ import { compareIds, type StreamPosition } from './cursor';
 import { LiveError } from './errors';
 import type { LiveEvent } from './events';
 
+/**
+ * How long the process's subscriptions may hand out events before they let the event loop turn.
+ * A consumer that never has to wait (a poll's events are all queued at once, a socket's buffer has
+ * room) would otherwise take every queued event in one run of microtasks: a poll of 500 changes to
+ * 300 subscribers is 150,000 executions with no timer, no socket and no Redis reply getting a
+ * turn, and then a lease is not renewed in time, a Redis command times out (the link falls back to
+ * local state), and a replica that is merely busy looks dead to the others.
+ */
+export const TURN_BUDGET_MS = 20;
+
+let turnStartedAt = 0;
+let turnOpen = false;
+
+/** True when the current turn of the event loop has spent its budget on delivery (process-wide). */
+function turnSpent(): boolean {
+  const now = performance.now();
+  if (!turnOpen) {
+    turnOpen = true;
+    turnStartedAt = now;
+    setImmediate(() => (turnOpen = false));
+    return false;
+  }
+  return now - turnStartedAt > TURN_BUDGET_MS;
+}
+
 export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
   private head: LiveEvent<T>[] = [];
   private headIndex = 0;
@@ -23,6 +48,8 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
   private finished = false;
   /** Pending next() calls waiting for something to happen (normally one). */
   private wakers: Array<() => void> = [];
+  /** Just resumed after yielding to the event loop: hand out one event before asking again. */
+  private resumed = false;
   /** Live events at or before this position were already delivered (a cursor ahead of this replica). */
   private skipUntil: StreamPosition | null = null;
   started = false;
@@ -124,6 +151,13 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
         }
         continue;
       }
+      const ready = this.headIndex < this.head.length || this.queueIndex < this.queue.length;
+      if (ready && !this.resumed && turnSpent()) {
+        this.resumed = true;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      this.resumed = false;
       if (this.headIndex < this.head.length) {
         const value = this.head[this.headIndex++]!;
         if (this.headIndex === this.head.length) {
