@@ -16,13 +16,16 @@
  * For each: requests/s, p50/p99 latency, errors, upstream calls per operation (simulator counters)
  * and the gateway's peak RSS. It also counts, precisely, the upstream calls of ONE join request
  * (against the naive 100) and of 50 sequential node lookups.
+ * Then, with processes of its own (bench/live.ts), the live scenario: SSE subscribers (1,000; quick
+ * 150) over 3 replicas sharing a Redis, on one watch of 500 running tasks: upstream calls per poll
+ * interval (target: the watch's 5 pages), change-to-client latency, memory per 1,000 subscribers.
  *
  * Prints Markdown tables, writes bench/results.json. Exit code: non-zero only when an upstream
- * call count misses its target (join > 4 calls, node != 1 call per lookup) or the run fails;
- * never because of timings.
+ * call count misses its target (join > 4 calls, node != 1 call per lookup, live > 5 calls per
+ * interval) or the run fails; never because of timings.
  *
  * Flags: --quick (3 s per scenario, whole run < 60 s), --duration N, --connections N,
- * --only tasks,join (subset; the baseline always runs when the ratio is wanted),
+ * --only tasks,join (subset, `live` included; the baseline always runs when the ratio is wanted),
  * --profile (gateway under `node --cpu-prof`; prints the hot spots), --env KEY=VALUE (extra gateway
  * environment, repeatable, e.g. `--env REQUEST_DEADLINE_MS=3000` or `--env NODE_OPTIONS=--max-semi-space-size=32`),
  * --gateway-entry PATH (default src/main.ts under tsx; a .js/.mjs build runs under plain node).
@@ -33,6 +36,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { liveTable, runLiveScenario, type LiveResult } from './live';
 import { runLoad } from './load';
 import { PRODUCTION_NODE_OPTIONS } from './node-options';
 import { cpuTimeMs, freePort, HOST, RssSampler, startChild, waitForHttp, type Child } from './procs';
@@ -61,13 +65,24 @@ const RATIO_TARGET = 0.3;
 /** What the issue measured for a minimal graphql-yoga gateway where it set RATIO_TARGET. */
 const YOGA_CALIBRATION = 0.15;
 const RSS_TARGET_BYTES = 200 * 1024 * 1024;
+/** Live: p99 change-to-client latency <= the poll interval + this. */
+const LIVE_LATENCY_SLACK_MS = 500;
+const LIVE_RSS_PER_1000_TARGET_BYTES = 50 * 1024 * 1024;
+const LIVE_NOTE = [
+  '_One change_: a task renamed through `/__sim/records/task` at a random phase of the poll interval; latency = its event\'s',
+  'arrival at each subscriber − the moment the control call was sent (so it includes the wait for the next poll: half an',
+  'interval on average). _A tick_: `/__sim/live/tick`, every watched task changes: one poll, 500 events to every subscriber;',
+  'latency of every event the same way (the fan-out of all of them, on this machine\'s cores, shared with the clients). Memory:',
+  'VmRSS of each replica before the subscribers connect and once they are all live (peak over the rounds in brackets).',
+].join('\n');
 
 interface Args {
   quick: boolean;
   durationSec: number;
   warmupSec: number;
   connections: number;
-  only: Set<Scenario['key']> | undefined;
+  /** Scenario keys to run (`--only`), 'live' included; undefined = all. */
+  only: Set<string> | undefined;
   profile: boolean;
   /** Extra gateway environment (`--env KEY=VALUE`, repeatable), for experiments. */
   gatewayEnv: Record<string, string>;
@@ -98,7 +113,7 @@ function parseArgs(argv: string[]): Args {
     durationSec,
     warmupSec: quick ? 1 : 2,
     connections: positive('--connections', 100),
-    only: only ? new Set(only.split(',').map((s) => s.trim()) as Array<Scenario['key']>) : undefined,
+    only: only ? new Set(only.split(',').map((s) => s.trim())) : undefined,
     profile: argv.includes('--profile'),
     gatewayEntry: value('--gateway-entry') ?? 'dist/main.js',
     gatewayEnv: Object.fromEntries(
@@ -364,6 +379,14 @@ async function main(): Promise<number> {
       if (file) console.log(`profile: ${join(profileDir, file)}`);
     }
 
+    // 5b. The live scenario (issue 14): its own simulator, replicas and Redis keys, on a quiet machine.
+    let live: LiveResult | undefined;
+    if (!args.only || args.only.has('live')) {
+      process.stdout.write(`live: ${args.quick ? 'quick' : 'full'} (SSE subscribers over 3 replicas on one watch of 500 running tasks) … `);
+      live = await runLiveScenario({ root: ROOT, quick: args.quick, gatewayEntry: args.gatewayEntry, gatewayEnv: args.gatewayEnv });
+      console.log(`${live.subscribers} subscribers, ${fixed(live.upstreamCallsPerInterval, 2)} upstream calls per interval, p99 ${fixed(live.single.p99Ms, 0)} ms (one change)`);
+    }
+
     // 6. Figures and targets.
     const by = (k: Scenario['key']) => results.find((r) => r.key === k);
     const baseline = by('baseline');
@@ -412,6 +435,40 @@ async function main(): Promise<number> {
     if (node) {
       targets.push({ name: 'node: upstream calls per lookup under load (coalescing may share)', expected: '<= 1', actual: fixed(node.upstreamCallsPerOp, 3), pass: node.upstreamCallsPerOp <= 1, gating: false });
     }
+    if (live) {
+      const latencyTarget = live.intervalMs + LIVE_LATENCY_SLACK_MS;
+      const where = `${live.subscribers} SSE subscribers, ${live.replicas} replicas, one watch of ${live.tasks} tasks`;
+      targets.push({
+        name: `live: upstream calls per poll interval (${where})`,
+        expected: `<= ${live.pagesPerPoll} (the watch's pages), whatever the subscriber count`,
+        actual:
+          `${fixed(live.upstreamCallsPerInterval, 2)} (${live.upstreamCalls} calls in ${fixed(live.durationMs / 1000, 1)} s; ` +
+          `${fixed(live.upstreamCallsPerPoll, 2)} per poll; ${live.pollingReplicas} replica${live.pollingReplicas === 1 ? '' : 's'} polling)`,
+        pass: live.callsWithinTarget && live.upstreamCallsPerPoll <= live.pagesPerPoll,
+        gating: true,
+      });
+      targets.push({
+        name: 'live: change-to-client latency p99, one change (every subscriber)',
+        expected: `<= ${latencyTarget} ms (interval + ${LIVE_LATENCY_SLACK_MS})`,
+        actual: `${fixed(live.single.p99Ms, 0)} ms (p50 ${fixed(live.single.p50Ms, 0)})`,
+        pass: live.single.p99Ms <= latencyTarget,
+        gating: false,
+      });
+      targets.push({
+        name: `live: change-to-client latency p99, a tick changing all ${live.tasks} tasks (${live.tick.eventsPerSubscriberPerRound} events to every subscriber)`,
+        expected: `<= ${latencyTarget} ms (interval + ${LIVE_LATENCY_SLACK_MS})`,
+        actual: `${fixed(live.tick.p99Ms, 0)} ms (p50 ${fixed(live.tick.p50Ms, 0)}; ${fixed(live.tick.deliveredPerSec, 0)} events/s delivered)`,
+        pass: live.tick.p99Ms <= latencyTarget,
+        gating: false,
+      });
+      targets.push({
+        name: 'live: memory per 1,000 subscribers, per replica (RSS after − before subscribing)',
+        expected: `< ${mb(LIVE_RSS_PER_1000_TARGET_BYTES)} MB`,
+        actual: `${mb(live.rssPer1000SubscribersBytes)} MB`,
+        pass: live.rssPer1000SubscribersBytes < LIVE_RSS_PER_1000_TARGET_BYTES,
+        gating: false,
+      });
+    }
     targets.push({ name: 'gateway peak RSS (VmHWM)', expected: `< ${mb(RSS_TARGET_BYTES)} MB`, actual: `${mb(gatewayHwm)} MB`, pass: gatewayHwm < RSS_TARGET_BYTES, gating: false });
 
     const out: string[] = [
@@ -441,6 +498,8 @@ async function main(): Promise<number> {
           (yogaIdentical === undefined ? '.' : yogaIdentical ? ' (their answers are byte-identical).' : ' (WARNING: their answers differ).'),
       `Gateway peak RSS: ${mb(gatewayHwm)} MB.`,
       '',
+      ...(live ? ['', '### Live updates', '', liveTable(live), '', LIVE_NOTE] : []),
+      '',
       targetTable(targets),
     ];
     for (const p of profiles) out.push('', `### ${p.title}`, '', formatProfile(p.summary));
@@ -466,6 +525,7 @@ async function main(): Promise<number> {
         : null,
       nodeLookups: { lookups: nodeLookups, calls: totalCalls(nodeSeq), perLookup: totalCalls(nodeSeq) / nodeLookups },
       gatewayPeakRssBytes: gatewayHwm,
+      live: live ?? null,
       scenarios: Object.fromEntries(results.map((r) => [r.key, r])),
       targets,
       profiles: profiles.length > 0 ? profiles : null,
