@@ -139,13 +139,35 @@ class Ended {
 /**
  * The hub's events, with its final error (a failed watch, a slow consumer…) yielded as a value:
  * the resolver throws it, so the client's last payload is that coded error, then completion.
+ * Not an async generator: a generator's return() waits for the next() it is suspended in, and
+ * that next() waits for the watch's next event, so a client that went away (the transport calls
+ * return()) would keep its subscription, and the watch its polls, until a change came. return()
+ * here ends the hub's subscription at once, which also settles a pending next().
  */
-async function* untilError<T>(events: AsyncIterableIterator<LiveEvent<T>>): AsyncGenerator<LiveEvent<T> | Ended> {
-  try {
-    for await (const event of events) yield event;
-  } catch (err) {
-    yield new Ended(err);
-  }
+function untilError<T>(events: AsyncIterableIterator<LiveEvent<T>>): AsyncIterableIterator<LiveEvent<T> | Ended> {
+  let over = false;
+  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
+  return {
+    async next(): Promise<IteratorResult<LiveEvent<T> | Ended>> {
+      if (over) return done();
+      try {
+        const result = await events.next();
+        if (result.done) over = true;
+        return result;
+      } catch (err) {
+        over = true;
+        return { done: false, value: new Ended(err) };
+      }
+    },
+    async return() {
+      over = true;
+      await events.return?.();
+      return done();
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 function liveOf(ctx: GatewayContext) {
