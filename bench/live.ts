@@ -34,7 +34,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteKeys, redisUrl, releaseRedis } from '../test/helpers/redis';
 import { PRODUCTION_NODE_OPTIONS } from './node-options';
-import { freePort, HOST, procStatusBytes, RssSampler, startChild, waitForHttp, type Child } from './procs';
+import { cpuTimeMs, freePort, HOST, procStatusBytes, RssSampler, startChild, waitForHttp, type Child } from './procs';
 import { SimControl } from './sim-control';
 
 const API_KEY = 'sim-demo-key';
@@ -86,7 +86,14 @@ export interface LiveResult {
   /** The gating check: calls over the rounds <= pages × (intervals + 1). */
   callsWithinTarget: boolean;
   single: LatencyFigures;
-  tick: LatencyFigures & { eventsPerSubscriberPerRound: number; deliveredPerSec: number };
+  tick: LatencyFigures & {
+    eventsPerSubscriberPerRound: number;
+    deliveredPerSec: number;
+    /** CPU the replicas spent per event delivered to a subscriber during the ticks (all three, user + system), µs. */
+    replicaCpuUsPerEvent: number;
+    /** The same for the bench's own clients (receiving and timing), µs. */
+    benchCpuUsPerEvent: number;
+  };
   rss: Array<{ replica: string; beforeBytes: number; afterBytes: number; peakBytes: number; subscribers: number }>;
   /** Each replica's longest event-loop delay seen over the rounds, ms. */
   eventLoopLagMaxMs: number[];
@@ -238,8 +245,6 @@ export async function runLiveScenario(o: LiveOptions): Promise<LiveResult> {
     }).then((r) => r.json() as Promise<{ data?: { groupCallTasks: { totalCount: number } } }>);
     if (total.data?.groupCallTasks.totalCount !== taskCount) throw new Error(`the watched window holds ${JSON.stringify(total)} tasks, expected ${taskCount}`);
     const pagesPerPoll = Math.ceil(taskCount / PAGE);
-    await sleep(1_000);
-    const rssBefore = replicas.map((r) => procStatusBytes(r.child.pid, 'VmRSS') ?? 0);
 
     // 3. The subscribers: SSE streams, round robin over the replicas.
     const probe = { active: false, at: 0 };
@@ -304,6 +309,34 @@ export async function runLiveScenario(o: LiveOptions): Promise<LiveResult> {
       });
       return s;
     };
+    const registered = async (counts: number[]) => {
+      const texts = await Promise.all(replicas.map(scrape));
+      return texts.every((t, r) => metric(t, 'laaffic_live_subscriptions') === counts[r]);
+    };
+    // Warm-up: a few subscribers per replica come and go first, so that what is measured per
+    // subscriber leaves out what the first one costs (code compiled, buffers and pools grown).
+    const warm = replicas.flatMap((_, r) => Array.from({ length: 10 }, () => open(r)));
+    await Promise.all(warm.map((s) => s.open));
+    const warmDeadline = Date.now() + 30_000;
+    while (!(await registered(replicas.map(() => 10))) && Date.now() < warmDeadline) await sleep(100);
+    await sleep(2 * I);
+    for (const s of warm) s.req.destroy();
+    while (!(await registered(replicas.map(() => 0)))) {
+      if (Date.now() > warmDeadline + 30_000) throw new Error('the warm-up subscribers were not all closed within 30 s');
+      await sleep(100);
+    }
+    await sleep(3 * I);
+    /** VmRSS per replica: the median of 5 samples over a second. */
+    const rssNow = async () => {
+      const samples: number[][] = replicas.map(() => []);
+      for (let k = 0; k < 5; k++) {
+        replicas.forEach((r, i) => samples[i]!.push(procStatusBytes(r.child.pid, 'VmRSS') ?? 0));
+        await sleep(250);
+      }
+      return samples.map((xs) => xs.sort((a, b) => a - b)[2]!);
+    };
+    const rssBefore = await rssNow();
+
     for (let i = 0; i < subscribersWanted; i++) {
       subscribers.push(open(i % replicaCount));
       if (i % 50 === 49) await Promise.all(subscribers.slice(-50).map((s) => s.open));
@@ -312,14 +345,15 @@ export async function runLiveScenario(o: LiveOptions): Promise<LiveResult> {
     // Every subscription registered, and the watch polled since (the view the subscribers start from).
     const expected = replicas.map((_, r) => subscribers.filter((s) => s.replica === r).length);
     const deadline = Date.now() + 60_000;
-    for (;;) {
-      const texts = await Promise.all(replicas.map(scrape));
-      if (texts.every((t, r) => metric(t, 'laaffic_live_subscriptions') === expected[r]) && texts.some((t) => metric(t, 'laaffic_live_polls_total') > 0)) break;
-      if (Date.now() > deadline) throw new Error('the subscribers did not all register within 60 s');
+    while (!(await registered(expected))) {
+      if (Date.now() > deadline) {
+        const now = (await Promise.all(replicas.map(scrape))).map((t) => metric(t, 'laaffic_live_subscriptions'));
+        throw new Error(`the subscribers did not all register within 60 s: ${now.join(', ')} of ${expected.join(', ')}`);
+      }
       await sleep(200);
     }
     await sleep(2 * I);
-    const rssAfter = replicas.map((r) => procStatusBytes(r.child.pid, 'VmRSS') ?? 0);
+    const rssAfter = await rssNow();
     const samplers = replicas.map((r) => new RssSampler(r.child.pid, 100));
     for (const s of samplers) s.start();
 
@@ -353,6 +387,7 @@ export async function runLiveScenario(o: LiveOptions): Promise<LiveResult> {
     let perRound = 0;
     let tickEvents = 0;
     let tickDeliveryMs = 0;
+    const cpuBefore = { replicas: replicas.map((r) => cpuTimeMs(r.child.pid) ?? NaN), bench: process.cpuUsage() };
     for (let k = 0; k < tickRounds; k++) {
       await sleep(Math.floor(Math.random() * I));
       const before = (await pollsNow()).reduce((n, p) => n + p.events, 0);
@@ -372,6 +407,8 @@ export async function runLiveScenario(o: LiveOptions): Promise<LiveResult> {
       perRound = Math.max(perRound, appended);
     }
     measuring = null;
+    const replicaCpuMs = replicas.reduce((n, r, i) => n + ((cpuTimeMs(r.child.pid) ?? NaN) - cpuBefore.replicas[i]!), 0);
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
     const t1 = Date.now();
     const c1 = await counters();
     const p1 = await pollsNow();
@@ -407,6 +444,8 @@ export async function runLiveScenario(o: LiveOptions): Promise<LiveResult> {
         ...tick.figures(tickRounds),
         eventsPerSubscriberPerRound: perRound,
         deliveredPerSec: tickDeliveryMs > 0 ? (tickEvents * 1000) / tickDeliveryMs : NaN,
+        replicaCpuUsPerEvent: tickEvents > 0 ? (replicaCpuMs * 1000) / tickEvents : NaN,
+        benchCpuUsPerEvent: tickEvents > 0 ? (benchCpu.user + benchCpu.system) / tickEvents : NaN,
       },
       rss,
       eventLoopLagMaxMs: lagMax.map((x) => Math.round(x)),
@@ -427,10 +466,10 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 /** The scenario's Markdown table. */
 export function liveTable(r: LiveResult): string {
   return [
-    '| live: SSE subscribers, one watch | replicas | interval | watched tasks (pages) | upstream calls / interval | calls / poll | pollers | single change p50 / p99 ms | tick (all change) p50 / p99 ms | tick events / subscriber | delivered events/s | RSS per replica before → after MB (peak) | MB per 1,000 subscribers per replica |',
+    '| live: SSE subscribers, one watch | replicas | interval | watched tasks (pages) | upstream calls / interval | calls / poll | pollers | single change p50 / p99 ms | tick (all change) p50 / p99 ms | tick events / subscriber | delivered events/s (CPU µs per event: replicas, clients) | RSS per replica before → after MB (peak) | MB per 1,000 subscribers per replica |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
     `| ${r.subscribers} | ${r.replicas} | ${r.intervalMs} ms | ${r.tasks} (${r.pagesPerPoll}) | ${f(r.upstreamCallsPerInterval, 2)} | ${f(r.upstreamCallsPerPoll, 2)} | ${r.pollingReplicas} | ` +
-      `${f(r.single.p50Ms)} / ${f(r.single.p99Ms)} | ${f(r.tick.p50Ms)} / ${f(r.tick.p99Ms)} | ${r.tick.eventsPerSubscriberPerRound} | ${f(r.tick.deliveredPerSec)} | ` +
+      `${f(r.single.p50Ms)} / ${f(r.single.p99Ms)} | ${f(r.tick.p50Ms)} / ${f(r.tick.p99Ms)} | ${r.tick.eventsPerSubscriberPerRound} | ${f(r.tick.deliveredPerSec)} (${f(r.tick.replicaCpuUsPerEvent)}, ${f(r.tick.benchCpuUsPerEvent)}) | ` +
       `${r.rss.map((x) => `${mb(x.beforeBytes)} → ${mb(x.afterBytes)} (${mb(x.peakBytes)})`).join('; ')} | ${mb(r.rssPer1000SubscribersBytes)} |`,
   ].join('\n');
 }
