@@ -4,12 +4,12 @@
  * A watch's keys share a hash tag (`{<watch hash>}`): on a Redis Cluster they land in one slot,
  * which the atomic commit script needs.
  *
- *   <prefix>live:{<watch>}:lease    string  the poller's token, PX = 2 poll intervals
+ *   <prefix>live:{<watch>}:lease    string  the poller's token, PX = 1.5 poll intervals (renewed every half interval)
  *   <prefix>live:{<watch>}:snap     hash    epoch, pos (stream id), at (ms of the last poll), data (JSON records)
  *   <prefix>live:{<watch>}:events   stream  one entry per change (field `e`, JSON), MAXLEN ~ LIVE_REPLAY_EVENTS
  *   <prefix>live:{<watch>}:subs     hash    replica id -> "<subscribers>|<valid until, epoch ms>"
- * The snapshot and the stream expire `retain` after the last poll; the lease and the registry
- * after a few intervals without renewal.
+ * The snapshot and the stream expire `retain` (max(60 s, 12 intervals)) after the last poll or
+ * lease renewal; the lease 1.5 intervals and the registry 3 intervals without renewal.
  */
 
 export interface WatchKeys {
