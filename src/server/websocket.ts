@@ -8,6 +8,7 @@
  * `connection_init` payload; a refused upgrade is answered like every HTTP-level error.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
@@ -82,6 +83,9 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
         const extra = ctx.extra as Extra;
         extra.connectionId = randomUUID();
         extra.closed = new AbortController();
+        // Every operation of the connection (up to LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION at once)
+        // listens to it until its context is disposed: not a leak, no warning.
+        setMaxListeners(0, extra.closed.signal);
         if (!o.bearer) return true;
         const fromInit = ctx.connectionParams?.authorization;
         const header = extra.request.headers.authorization ?? (typeof fromInit === 'string' ? fromInit : undefined);
