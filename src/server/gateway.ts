@@ -175,7 +175,9 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
       // Stop accepting first; then end the subscriptions (LIVE_SHUTTING_DOWN, with a cursor to
       // resume elsewhere), so their streams finish and the drain is not held by them.
       const drained = guarded.drain();
-      await Promise.all([hub.close(), websocket.close()]);
+      // The hub first: its LIVE_SHUTTING_DOWN errors must reach graphql-ws clients before the close frames.
+      await hub.close();
+      await websocket.close();
       await drained;
       await cluster.close();
       await upstream.client.close();
