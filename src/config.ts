@@ -2,6 +2,7 @@
  * Environment → one validated, typed configuration object, read once at start.
  * A bad value throws ConfigError naming the variable; the secret is never echoed back.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PRODUCT_LINE_IDS, productLine, type ProductLine, type ProductLineId, type UpstreamOptions } from './upstream';
 import { parseZone, type Zone } from './time';
@@ -52,6 +53,7 @@ const EnvSchema = z.object({
   UPSTREAM_CONNECTIONS: int(1, 1024).default(32),
   UPSTREAM_MAX_RESPONSE_BYTES: int(1_000, 1_000_000_000).default(4_000_000),
   DEFAULT_WINDOW_DAYS: int(1, 3660).default(30),
+  LAAFFIC_MAX_WINDOW_DAYS: int(1, 3660).default(366),
   JOIN_LOOKBACK_HOURS: int(1, 24 * 366).default(24),
   JOIN_SKEW_MINUTES: int(0, 24 * 60).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -155,6 +157,23 @@ function buildLines(e: Env, ids: ProductLineId[], lines: string[]): ProductLine[
   return ids.map((id) => all[id]);
 }
 
+/**
+ * PERSISTED_OPERATIONS_FILE: a JSON object `{ "<sha256 hash>": "<operation text>" }`, read once at
+ * start. Answers the operations, or what is wrong with the file.
+ */
+function readPersistedOperations(file: string): Map<string, string> | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return `cannot read a JSON object from ${file} (${(err as Error).message})`;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !Object.values(raw).every((v) => typeof v === 'string')) {
+    return 'expected an object of hash → operation text';
+  }
+  return new Map(Object.entries(raw as Record<string, string>));
+}
+
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
   /** The upstream layer's options, plus the credentials when set (none = the simulator). */
@@ -175,6 +194,8 @@ export interface Config {
     readTimeoutMs: number;
   };
   defaultWindowDays: number;
+  /** The longest window the upstream serves, in days: longer ones are refused as BAD_USER_INPUT before any call. */
+  maxWindowDays: number;
   join: { lookbackHours: number; skewMinutes: number };
   log: { level: Env['LOG_LEVEL']; pretty: boolean };
   auth: { tokens: string[]; allowAnonymous: boolean };
@@ -186,7 +207,8 @@ export interface Config {
   fastLane: boolean;
   /** Allowed browser origins ('*' = any, without credentials; false = no CORS). */
   corsOrigins: '*' | string[] | false;
-  persistedOperationsFile: string | undefined;
+  /** PERSISTED_OPERATIONS_FILE read: hash → operation text, the only operations that run; unset = any operation. */
+  persistedOperations: Map<string, string> | undefined;
   shutdownTimeoutMs: number;
   readinessCacheMs: number;
   /** Live updates (src/live/): the names are LiveHubOptions' (`createLiveHub({ ...config.live, store, source })`). */
@@ -234,10 +256,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const products = parseProducts(cleaned.LAAFFIC_PRODUCTS);
   if (typeof products === 'string') lines.push(`  LAAFFIC_PRODUCTS: ${products}`);
   const productLines = parsed.success && typeof products !== 'string' ? buildLines(parsed.data, products, lines) : [];
-  if (!parsed.success || zone === undefined || lines.length > 0) {
+  const persisted = cleaned.PERSISTED_OPERATIONS_FILE ? readPersistedOperations(cleaned.PERSISTED_OPERATIONS_FILE) : undefined;
+  if (typeof persisted === 'string') lines.push(`  PERSISTED_OPERATIONS_FILE: ${persisted}`);
+  if (!parsed.success || zone === undefined || typeof persisted === 'string' || lines.length > 0) {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // The defaulted window and the join's window must fit in what the upstream serves.
+  const windowProblems: string[] = [];
+  if (e.DEFAULT_WINDOW_DAYS > e.LAAFFIC_MAX_WINDOW_DAYS) {
+    windowProblems.push(`  DEFAULT_WINDOW_DAYS: ${e.DEFAULT_WINDOW_DAYS} is longer than LAAFFIC_MAX_WINDOW_DAYS (${e.LAAFFIC_MAX_WINDOW_DAYS})`);
+  }
+  if (e.JOIN_LOOKBACK_HOURS * 60 + e.JOIN_SKEW_MINUTES > e.LAAFFIC_MAX_WINDOW_DAYS * 24 * 60) {
+    windowProblems.push(`  JOIN_LOOKBACK_HOURS: with JOIN_SKEW_MINUTES, longer than LAAFFIC_MAX_WINDOW_DAYS (${e.LAAFFIC_MAX_WINDOW_DAYS} days)`);
+  }
+  if (windowProblems.length > 0) throw new ConfigError(`invalid configuration:\n${windowProblems.join('\n')}`);
   const tokens = (e.GATEWAY_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   if (tokens.some((t) => t.length < 16)) {
     throw new ConfigError('invalid configuration:\n  GATEWAY_TOKENS: every token must be at least 16 characters');
@@ -264,7 +297,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL ?? !production,
     fastLane: e.GATEWAY_FAST_LANE,
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
-    persistedOperationsFile: e.PERSISTED_OPERATIONS_FILE,
+    persistedOperations: persisted,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessCacheMs: e.READINESS_CACHE_MS,
     upstream: {
@@ -292,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       readTimeoutMs: e.REQUEST_READ_TIMEOUT_MS,
     },
     defaultWindowDays: e.DEFAULT_WINDOW_DAYS,
+    maxWindowDays: e.LAAFFIC_MAX_WINDOW_DAYS,
     join: { lookbackHours: e.JOIN_LOOKBACK_HOURS, skewMinutes: e.JOIN_SKEW_MINUTES },
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY ?? Boolean(process.stdout.isTTY) },
     live: {

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -56,6 +59,7 @@ describe('loadConfig defaults', () => {
       },
     ]);
     expect(c.defaultWindowDays).toBe(30);
+    expect(c.maxWindowDays).toBe(366);
     expect(c.join).toEqual({ lookbackHours: 24, skewMinutes: 5 });
     expect(c.log.level).toBe('info');
     expect(c.useSimulator).toBe(true);
@@ -158,6 +162,9 @@ describe('bad values stop with a ConfigError naming the variable', () => {
     ['UPSTREAM_CALL_DEADLINE_MS', '999999999'],
     ['REQUEST_DEADLINE_MS', '0'],
     ['DEFAULT_WINDOW_DAYS', '0'],
+    ['LAAFFIC_MAX_WINDOW_DAYS', '0'],
+    ['LAAFFIC_MAX_WINDOW_DAYS', '3661'],
+    ['LAAFFIC_MAX_WINDOW_DAYS', 'a year'],
     ['JOIN_LOOKBACK_HOURS', '0'],
     ['JOIN_SKEW_MINUTES', '-5'],
     ['LOG_LEVEL', 'loud'],
@@ -168,6 +175,14 @@ describe('bad values stop with a ConfigError naming the variable', () => {
     const e = configError({ [name]: value });
     expect(e.name).toBe('ConfigError');
     expect(e.message).toContain(name);
+  });
+
+  it('LAAFFIC_MAX_WINDOW_DAYS bounds the default window and the join window', () => {
+    expect(loadConfig({ LAAFFIC_MAX_WINDOW_DAYS: '31', DEFAULT_WINDOW_DAYS: '31' }).maxWindowDays).toBe(31);
+    const tooLong = configError({ LAAFFIC_MAX_WINDOW_DAYS: '31', DEFAULT_WINDOW_DAYS: '32' });
+    expect(tooLong.message).toMatch(/DEFAULT_WINDOW_DAYS: 32 is longer than LAAFFIC_MAX_WINDOW_DAYS \(31\)/);
+    expect(configError({ LAAFFIC_MAX_WINDOW_DAYS: '1', DEFAULT_WINDOW_DAYS: '1', JOIN_LOOKBACK_HOURS: '24' }).message).toMatch(/JOIN_LOOKBACK_HOURS/);
+    expect(loadConfig({ LAAFFIC_MAX_WINDOW_DAYS: '1', DEFAULT_WINDOW_DAYS: '1', JOIN_LOOKBACK_HOURS: '23' }).join.lookbackHours).toBe(23);
   });
 
   it('names every bad variable at once, schema and time zone alike', () => {
@@ -311,5 +326,32 @@ describe('live updates and the cluster', () => {
     const e = configError({ REDIS_URL: 'http://user:Zq9-redis-pass@redis:6379', PORT: 'abc' });
     expect(e.message).toContain('REDIS_URL');
     expect(e.message).not.toContain('Zq9-redis-pass');
+  });
+});
+
+describe('PERSISTED_OPERATIONS_FILE validation', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'persisted-ops-config-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the file into the allow-list (hash → operation text); unset = none', () => {
+    const file = join(dir, 'operations.json');
+    writeFileSync(file, JSON.stringify({ abc: '{ __typename }' }));
+    expect(loadConfig({ PERSISTED_OPERATIONS_FILE: file }).persistedOperations).toEqual(new Map([['abc', '{ __typename }']]));
+    expect(loadConfig({}).persistedOperations).toBeUndefined();
+  });
+
+  it('names the variable when the file is missing or not an object of strings', () => {
+    expect(() => loadConfig({ PERSISTED_OPERATIONS_FILE: join(dir, 'missing.json') })).toThrow(/PERSISTED_OPERATIONS_FILE/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ abc: 42 }));
+    expect(() => loadConfig({ PERSISTED_OPERATIONS_FILE: bad })).toThrow(/PERSISTED_OPERATIONS_FILE/);
+    writeFileSync(bad, '[]');
+    expect(() => loadConfig({ PERSISTED_OPERATIONS_FILE: bad })).toThrow(/PERSISTED_OPERATIONS_FILE/);
+    expect(configError({ PERSISTED_OPERATIONS_FILE: bad, PORT: 'x' }).message).toMatch(/PORT[\s\S]*PERSISTED_OPERATIONS_FILE|PERSISTED_OPERATIONS_FILE[\s\S]*PORT/);
   });
 });

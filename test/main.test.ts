@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/simulator';
-import { getUrl, postGraphQL, spawnGateway, type GatewayProcess } from './plugins/support';
+import { getUrl, postGraphQL } from './helpers/http';
+import { spawnGateway, upstreamEnv, type GatewayProcess } from './helpers/stack';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 const TOKEN = 'main-test-token-0123456789';
@@ -32,19 +33,8 @@ afterAll(async () => {
   await sim?.close();
 });
 
-function upstreamEnv(): Record<string, string> {
-  return {
-    LAAFFIC_BASE_URL: sim.url,
-    LAAFFIC_API_KEY: sim.apiKey,
-    LAAFFIC_API_SECRET: sim.apiSecret,
-    LAAFFIC_TIMEZONE: sim.timezone,
-    PORT: '0',
-    HOST: '127.0.0.1',
-  };
-}
-
 function start(env: Record<string, string>): GatewayProcess {
-  const child = spawnGateway({ ...upstreamEnv(), ...env });
+  const child = spawnGateway({ ...upstreamEnv(sim), ...env });
   children.push(child);
   return child;
 }

@@ -9,11 +9,14 @@ import { initContextCache } from '@pothos/core';
 import type { Logger } from 'pino';
 import type { LiveHub, LiveRecord } from '../live';
 import type { CallOptions, LaafficApi, ProductLineId } from '../upstream';
+import { ClientClosedError } from '../upstream/errors';
 import type { Zone } from '../time';
 
 export interface GatewaySettings {
   zone: Zone;
   defaultWindowDays: number;
+  /** The longest window the upstream serves (LAAFFIC_MAX_WINDOW_DAYS); absent = not checked. */
+  maxWindowDays?: number;
   join: { lookbackHours: number; skewMinutes: number };
   requestDeadlineMs: number;
 }
@@ -61,7 +64,7 @@ export interface GatewayContext extends ContextCacheKey {
   observeBatch: (loader: string, size: number) => void;
   /** Releases the request's deadline timer (called when execution ends). */
   dispose: () => void;
-  /** Cancels the request's upstream calls (the client went away). */
+  /** Cancels the request's upstream calls (the client went away: they end with CLIENT_CLOSED_REQUEST). */
   abort: () => void;
 }
 
@@ -88,12 +91,16 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal, co
     controller.abort();
     // A request refused before execution is never disposed: its listener on the server-wide
     // shutdown signal goes at the deadline at the latest.
-    deps.shutdown?.removeEventListener('abort', onClientAbort);
+    deps.shutdown?.removeEventListener('abort', onShutdown);
   }, deps.settings.requestDeadlineMs);
   timer.unref();
-  const onClientAbort = () => controller.abort();
+  // The client going away is not a timeout: its calls end with a ClientClosedError (README, Error
+  // codes), so neither its log line nor the upstream's error series count it as the upstream's.
+  const onClientAbort = () => controller.abort(new ClientClosedError());
+  // The shutdown deadline ends the request as its own deadline would: UPSTREAM_TIMEOUT.
+  const onShutdown = () => controller.abort();
   signal?.addEventListener('abort', onClientAbort, { once: true });
-  deps.shutdown?.addEventListener('abort', onClientAbort, { once: true });
+  deps.shutdown?.addEventListener('abort', onShutdown, { once: true });
   const call: CallOptions = {
     signal: controller.signal,
     onAttempt: () => {
@@ -115,7 +122,7 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal, co
     dispose: () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onClientAbort);
-      deps.shutdown?.removeEventListener('abort', onClientAbort);
+      deps.shutdown?.removeEventListener('abort', onShutdown);
     },
     abort: onClientAbort,
   };

@@ -85,9 +85,14 @@ builder.node('GroupCallTask', {
         type: 'RecallFlow',
         description: 'The automatic recall (redial) flows whose parent is this task.',
         resolve: (task, args, ctx) => {
+          // A task's flows are searched from its creation to now, but never over a longer window than
+          // the upstream serves: a flow created more than LAAFFIC_MAX_WINDOW_DAYS after its task is
+          // out of reach (the window is pinned at the task's creation plus the limit).
+          const max = ctx.settings.maxWindowDays;
+          const createdTo = max !== undefined && ctx.now - task.createdAt > max * 86_400_000 ? task.createdAt + max * 86_400_000 : null;
           const resolved = resolveWindow(
             args,
-            { createdFrom: task.createdAt, createdTo: null, defaultWindowSeconds: 0, now: ctx.now, clampFrom: true },
+            { createdFrom: task.createdAt, createdTo, defaultWindowSeconds: 0, now: ctx.now, clampFrom: true },
             filterFingerprint(['task-flows', task.taskId]),
           );
           // The task's flows are loaded whole (batched across tasks) and paged in memory.
@@ -132,7 +137,13 @@ builder.queryField('groupCallTasks', (t) =>
         const fingerprint = filterFingerprint(['tasks', f.createdFrom ?? null, f.createdTo ?? null, statuses ?? [], appId ?? null, search ?? null, ...products]);
         const connection = resolveLinesConnection(args, {
           lines,
-          input: { createdFrom: f.createdFrom, createdTo: f.createdTo, defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400, now: ctx.now },
+          input: {
+            createdFrom: f.createdFrom,
+            createdTo: f.createdTo,
+            defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400,
+            now: ctx.now,
+            maxWindowDays: ctx.settings.maxWindowDays,
+          },
           fingerprint,
           totals: ctx.totals,
           fetchPage: (api, current, size, w) =>

@@ -127,7 +127,13 @@ builder.queryField('recallFlows', (t) =>
         const fingerprint = filterFingerprint(['flows', f.createdFrom ?? null, f.createdTo ?? null, taskName ?? null, ...products]);
         return resolveLinesConnection(args, {
           lines,
-          input: { createdFrom: f.createdFrom, createdTo: f.createdTo, defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400, now: ctx.now },
+          input: {
+            createdFrom: f.createdFrom,
+            createdTo: f.createdTo,
+            defaultWindowSeconds: ctx.settings.defaultWindowDays * 86_400,
+            now: ctx.now,
+            maxWindowDays: ctx.settings.maxWindowDays,
+          },
           fingerprint,
           totals: ctx.totals,
           fetchPage: (api, current, size, w) => api.queryRecallFlows({ current, size, from: w.from * 1000, to: w.to * 1000, taskName }, ctx.call),

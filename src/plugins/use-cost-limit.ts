@@ -121,7 +121,8 @@ export function useCostLimit(options: CostLimitOptions): Plugin {
     return {
       errors: [
         new GraphQLError(`Query cost ${cost} exceeds the limit of ${options.maxCost} (page sizes multiply nested lists).`, {
-          extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: options.maxCost },
+          // A request error like the other operation limits: 400 with application/graphql-response+json.
+          extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost: options.maxCost, http: { status: 400, spec: true } },
         }),
       ],
     };

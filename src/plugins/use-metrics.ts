@@ -9,6 +9,7 @@ import { createCounter, createHistogram, usePrometheus } from '@graphql-yoga/plu
 import type { Plugin } from 'graphql-yoga';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { maskError } from '../graphql/errors';
+import { CLIENT_CLOSED_STATUS } from '../server/log-line';
 
 /** Distinct operation names kept as label values; later new names share OTHER_OPERATIONS. */
 export const MAX_OPERATION_LABELS = 100;
@@ -107,7 +108,8 @@ export function useMetrics({ registry, endpoint, operationLabel }: MetricsOption
         fillLabelsFn: (p, { request, response }) => ({
           ...opLabels(p, operationLabel),
           method: (request as Request).method,
-          statusCode: (response as Response).status,
+          // A client that went away got nothing: 499, as in its log line, whatever yoga computed.
+          statusCode: (request as Request).signal.aborted ? CLIENT_CLOSED_STATUS : (response as Response).status,
         }),
         phases: ['request'],
       }) as never,

@@ -58,10 +58,12 @@ export function useRequestLog({ log, endpoint }: RequestLogOptions): Plugin<Gate
       }
     },
     onResponse({ request, response, serverContext }) {
+      // An HTTP-level error (auth's 401, a refused media type or CSRF header) has its id and its
+      // line already (server/http-errors.ts).
+      if (answeredAsHttpError(request)) return;
       // A request answered by one of yoga's own plugins before ours (CORS preflight, GraphiQL's
-      // page) skipped our onRequest: log it too, unless it was an HTTP-level error (auth's 401),
-      // which has its id and its line already (server/http-errors.ts).
-      const state = states.get(request) ?? (new URL(request.url).pathname === endpoint && !answeredAsHttpError(request) ? track(request) : undefined);
+      // page) skipped our onRequest: log it too.
+      const state = states.get(request) ?? (new URL(request.url).pathname === endpoint ? track(request) : undefined);
       if (!state) return;
       // Cut off by the read timeout while yoga read its body: the client got a 408, which has its
       // line already; yoga's answer to the half body never left.
@@ -74,6 +76,8 @@ export function useRequestLog({ log, endpoint }: RequestLogOptions): Plugin<Gate
         upstreamCalls: state.ctx?.stats.upstreamCalls ?? 0,
         status: response.status,
         codes: state.codes,
+        // Its client went away (yoga's request signal fires when the connection closes unanswered).
+        clientClosed: request.signal.aborted,
       });
     },
   };

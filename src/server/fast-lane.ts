@@ -21,9 +21,10 @@ import { MASKED_MESSAGE, maskError } from '../graphql/errors';
 import type { BearerCheck } from '../plugins/use-bearer-auth';
 import type { CostMeter } from '../plugins/use-cost-limit';
 import type { ObservedOperation } from '../plugins/use-metrics';
+import { coerceVariables } from './compiled-operations';
 import type { ContextFactory } from './context';
 import { answerHttpError } from './http-errors';
-import { logGraphQLRequest, requestIdFrom } from './log-line';
+import { CLIENT_CLOSED_STATUS, logGraphQLRequest, requestIdFrom } from './log-line';
 import type { PreparedOperations } from './prepared-operations';
 import type { GatewayYoga } from './yoga';
 import { isPlainJson, negotiateMediaType, operationMetricParams, plainParams, type MediaType, type Params } from './yoga-mirror';
@@ -44,6 +45,8 @@ export interface FastLaneDeps {
   observeOperation?: (operation: ObservedOperation) => void;
   /** Answers every request the lane does not take. */
   yoga: GatewayYoga;
+  /** Leave graphql-js's "Did you mean …" out of variable errors, as yoga does (introspection off). */
+  hideSuggestions?: boolean;
 }
 
 /** yoga's result processor hands back a Response; this captures its body and init instead. */
@@ -122,14 +125,21 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
 
     stats.answered++;
     const ctx = deps.createContext();
+    // The client going away before its answer: its upstream calls end (CLIENT_CLOSED_REQUEST), and
+    // its log line and HTTP metric say 499 client_closed, as yoga's request log does.
+    let clientClosed = false;
     const onClose = () => {
-      if (!res.writableFinished) ctx.abort();
+      if (res.writableFinished) return;
+      clientClosed = true;
+      ctx.abort();
     };
     res.once('close', onClose);
     const executionStart = performance.now();
     let result: { data?: unknown; errors?: readonly GraphQLError[] };
     try {
-      result = await prepared.compiled.query(undefined, ctx, params.variables ?? {});
+      // graphql-js coerces the variables first, as on yoga's path (use-compiled-execution.ts).
+      const refused = coerceVariables(deps.schema, prepared.operation, params.variables, deps.hideSuggestions ?? false);
+      result = refused ? { errors: refused } : await prepared.compiled.query(undefined, ctx, params.variables ?? {});
     } finally {
       ctx.dispose();
     }
@@ -141,9 +151,9 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
       result = { ...result, errors };
     }
     const response = processRegularResult(result as never, CAPTURE, mediaType) as unknown as CapturedResponse;
-    const { status } = response.init;
+    const status = clientClosed ? CLIENT_CLOSED_STATUS : response.init.status;
     if (!res.destroyed) {
-      res.writeHead(status, {
+      res.writeHead(response.init.status, {
         ...response.init.headers,
         'content-length': Buffer.byteLength(response.body),
         'x-request-id': requestId,
@@ -158,6 +168,7 @@ export function createFastLane(deps: FastLaneDeps): FastLane {
       upstreamCalls: ctx.stats.upstreamCalls,
       status,
       codes,
+      clientClosed,
     });
     deps.observeOperation?.({
       ...operationMetricParams(prepared.document, params.operationName),

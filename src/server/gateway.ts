@@ -16,7 +16,6 @@ import { createLiveHub, createLiveMetrics, createUpstreamListSource, type LiveHu
 import type { Logger } from '../logger';
 import { createBearerCheck } from '../plugins/use-bearer-auth';
 import { createCostMeter } from '../plugins/use-cost-limit';
-import { loadPersistedOperations } from '../plugins/use-persisted-operations';
 import { createUpstream, endpointNames, type Upstream, type UpstreamCredentials } from '../upstream';
 import { createCompiledOperations } from './compiled-operations';
 import { createContextFactory } from './context';
@@ -83,6 +82,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     settings: {
       zone: config.upstream.zone,
       defaultWindowDays: config.defaultWindowDays,
+      maxWindowDays: config.maxWindowDays,
       join: config.join,
       requestDeadlineMs: config.server.requestDeadlineMs,
     },
@@ -92,7 +92,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   };
   const live: LiveAccess = { hub, pollContext: () => createGatewayContext({ ...contextDeps, live }) };
   const createContext = createContextFactory({ ...contextDeps, live });
-  const persistedOperations = config.persistedOperationsFile ? loadPersistedOperations(config.persistedOperationsFile) : undefined;
+  const { persistedOperations } = config;
   // One graphql-jit compilation per operation, whichever path executes it.
   const compiled = createCompiledOperations(schema, {
     onError: (refusal) => log.error({ errors: refusal.errors }, 'graphql-jit could not compile an operation'),
@@ -131,6 +131,7 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
         log,
         observeOperation: metrics.observeOperation,
         yoga,
+        hideSuggestions: !config.introspection,
       })
     : undefined;
 

@@ -1,13 +1,16 @@
 /**
  * The HTTP-level guards in front of yoga and the fast lane, so that no client can make the
  * gateway hold memory or sockets without bound, and no malformed request reaches a parser that
- * would answer it with a stack trace: requests in progress (503), malformed Host or target (400),
- * body size (413), slow clients (408), and the drain of a graceful shutdown. Each refusal is
- * answered through http-errors.ts (same body, request id, log line as every HTTP-level error).
+ * would answer it with a stack trace: requests in progress (503), malformed or repeated Host or a
+ * malformed target (400), a body in a content coding the gateway does not decode (415), body size
+ * (413), slow clients (408), and the drain of a graceful shutdown. Each refusal is answered
+ * through http-errors.ts (same body, request id, log line as every HTTP-level error). The media
+ * type of a Content-Type is folded to lower case here, for yoga and the fast lane alike.
  */
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { clientMessage } from '../graphql/errors';
 import { answerHttpError, answerHttpErrorOnSocket } from './http-errors';
 import { overloadExempt } from './routes';
 
@@ -62,6 +65,38 @@ export function badRequestTarget(req: IncomingMessage): boolean {
   // The pattern rules out paths; WHATWG URL parsing (what yoga runs) rules out the rest
   // (a port over 65535, an IPv4 part over 255, a broken IPv6 literal).
   return !(req.url ?? '').startsWith('/') || (host !== undefined && (!HOST_HEADER.test(host) || !URL.canParse(`http://${host}`)));
+}
+
+/** True when the request carries more than one Host header (RFC 9112, 3.2: answered 400). Node keeps the first. */
+export function repeatedHost(req: IncomingMessage): boolean {
+  let seen = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host' && ++seen > 1) return true;
+  return false;
+}
+
+/**
+ * The Content-Encoding of a request body the gateway would have to decode, or undefined for none
+ * (absent, or only `identity`). The gateway decodes none: request bodies are small JSON, and an
+ * inflater is one more thing a client could make expand past MAX_BODY_BYTES (RFC 9110, 8.4.1:
+ * answered 415 with Accept-Encoding).
+ */
+export function encodedBody(req: IncomingMessage): string | undefined {
+  const coding = req.headers['content-encoding'];
+  if (coding === undefined) return undefined;
+  const codings = coding.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  return codings.length > 0 ? coding : undefined;
+}
+
+/**
+ * A media type's name is case-insensitive (RFC 9110, 8.3.1), but yoga and the fast lane compare
+ * it as spelt: `APPLICATION/JSON` got an empty 415. The type is folded to lower case (and the
+ * white space before its parameters dropped); parameters are left as sent.
+ */
+export function normalizeContentType(contentType: string): string {
+  const semicolon = contentType.indexOf(';');
+  const type = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return semicolon < 0 ? type : `${type}${contentType.slice(semicolon)}`;
 }
 
 /**
@@ -147,6 +182,20 @@ export function guardServer(server: Server, options: GuardOptions, next: Handler
       req.resume();
       return;
     }
+    if (repeatedHost(req)) {
+      answerHttpError(res, { status: 400, code: 'BAD_REQUEST', message: 'More than one Host header (RFC 9112 requires exactly one).', headers: { connection: 'close' } }, log);
+      req.resume();
+      return;
+    }
+    const coding = encodedBody(req);
+    if (coding !== undefined) {
+      const message = clientMessage(`Content-Encoding "${coding}" is not supported: send the body uncompressed.`);
+      answerHttpError(res, { status: 415, code: 'UNSUPPORTED_CONTENT_ENCODING', message, headers: { 'accept-encoding': 'identity', connection: 'close' } }, log);
+      req.resume();
+      return;
+    }
+    const contentType = req.headers['content-type'];
+    if (contentType !== undefined) req.headers['content-type'] = normalizeContentType(contentType);
     handle(req, res);
   });
 

@@ -22,7 +22,16 @@ export interface RequestLogLine {
   status: number;
   /** Error codes of the response; empty = ok. */
   codes: Iterable<string>;
+  /**
+   * The client went away before it was answered: logged as status 499 (nginx's "client closed
+   * request") with outcome `client_closed`, whatever errors its cut-short execution produced
+   * (its upstream calls end with CLIENT_CLOSED_REQUEST, never UPSTREAM_TIMEOUT).
+   */
+  clientClosed?: boolean;
 }
+
+/** The status a request's log line and HTTP metric carry when its client went away. */
+export const CLIENT_CLOSED_STATUS = 499;
 
 const MAX_LOGGED_NAME = 200;
 
@@ -37,8 +46,8 @@ export function logGraphQLRequest(log: Logger, line: RequestLogLine): void {
       operationName: line.operationName !== null && line.operationName.length > MAX_LOGGED_NAME ? `${line.operationName.slice(0, MAX_LOGGED_NAME)}…` : line.operationName,
       durationMs: Math.round((performance.now() - line.start) * 10) / 10,
       upstreamCalls: line.upstreamCalls,
-      status: line.status,
-      outcome: codes.length === 0 ? 'ok' : codes.join(','),
+      status: line.clientClosed ? CLIENT_CLOSED_STATUS : line.status,
+      outcome: line.clientClosed ? 'client_closed' : codes.length === 0 ? 'ok' : codes.join(','),
     },
     'graphql request',
   );

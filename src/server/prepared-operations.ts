@@ -1,20 +1,23 @@
 /**
- * Prepared operations: every query operation that yoga has parsed and validated (the armor
- * limits and the introspection switch included) and started to execute is remembered by its
+ * Prepared operations: every query operation that yoga has parsed and validated (the operation
+ * limits and the introspection switch included) and started to execute on graphql-jit
+ * (a jit-safe document: use-compiled-execution.ts) is remembered by its
  * text and operation name, with its graphql-jit compilation (the one yoga's executor runs:
  * compiled-operations.ts). The fast lane (fast-lane.ts) answers later requests for the same
  * text from here, so it never has to repeat yoga's document checks: a text it has not seen
  * accepted always goes through yoga first.
  */
-import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import { createCompiledOperations, type CompiledOperations } from './compiled-operations';
+import { createCompiledOperations, jitOperation, type CompiledOperations } from './compiled-operations';
 import { documentWeight } from './document-weight';
 
 export interface PreparedOperation {
   document: DocumentNode;
+  /** The operation the requests select (its variables are coerced by graphql-js first). */
+  operation: OperationDefinitionNode;
   /** The operationName the requests send (null when they send none). */
   operationName: string | null;
   /** The operation's own name (null for an anonymous operation). */
@@ -64,13 +67,15 @@ export function createPreparedOperations(
     if (known?.has(operationName)) return;
     // A huge entry is rare: not worth a tenth of the room.
     if (documentWeight(query, document, (known?.size ?? 0) + 1) > limits.maxBytes / 10) return;
-    const operation = getOperationAST(document, operationName);
-    if (operation?.operation !== 'query') return;
+    // Only what yoga runs on graphql-jit (use-compiled-execution.ts): the lane's answer is then
+    // the one yoga gave the text's first request.
+    const operation = jitOperation(document, operationName);
+    if (!operation) return;
     const compilation = compiled.get(document, operation);
     if (!isCompiledQuery(compilation)) return;
     // A fresh map each time, set again: the cache weighs an entry when it is set.
     const byName = new Map(known);
-    byName.set(operationName, { document, operationName, documentOperationName: operation.name?.value ?? null, compiled: compilation });
+    byName.set(operationName, { document, operation, operationName, documentOperationName: operation.name?.value ?? null, compiled: compilation });
     cache.set(query, byName);
   };
   return {

@@ -11,7 +11,28 @@ import type { OperationLabelParams } from '../plugins/use-metrics';
 
 export type MediaType = 'application/graphql-response+json' | 'application/json';
 
-const RESPONSE_MEDIA_TYPES: MediaType[] = ['application/graphql-response+json', 'application/json'];
+const REGULAR_MEDIA_TYPES: MediaType[] = ['application/graphql-response+json', 'application/json'];
+
+/** Every media type yoga's result processors answer with (regular, event stream, multipart). */
+export const RESPONSE_MEDIA_TYPES: readonly string[] = [...REGULAR_MEDIA_TYPES, 'text/event-stream', 'multipart/mixed'];
+
+/** The Accept header's media types as yoga reads them (accept.js): lower case, UTF-8 ones only, last first. */
+function requestedMediaTypes(accept: string | null | undefined): string[] {
+  const out: string[] = [];
+  for (const item of (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',')) {
+    const [mediaType, ...params] = item.split(';');
+    const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8';
+    if (charset === 'charset=utf-8' && mediaType) out.push(mediaType);
+  }
+  return out.reverse();
+}
+
+/** yoga's isMatchingMediaType: the request's type or subtype may be `*`. */
+function matches(candidate: string, requested: string): boolean {
+  const [pre, suf] = requested.split('/');
+  const [cPre, cSuf] = candidate.split('/');
+  return (pre === '*' || pre === cPre) && (suf === '*' || suf === cSuf);
+}
 
 /**
  * The media type yoga's result processors pick for a query's result, or undefined when yoga
@@ -20,19 +41,19 @@ const RESPONSE_MEDIA_TYPES: MediaType[] = ['application/graphql-response+json', 
  * of the regular processor (the last one tried) wins.
  */
 export function negotiateMediaType(accept: string | undefined): MediaType | undefined {
-  const requested = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',');
   let chosen: MediaType | undefined;
-  for (let i = requested.length - 1; i >= 0; i--) {
-    const [mediaType, ...params] = requested[i]!.split(';');
-    const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8';
-    if (charset !== 'charset=utf-8' || !mediaType) continue;
-    const [pre, suf] = mediaType.split('/');
-    for (const candidate of RESPONSE_MEDIA_TYPES) {
-      const [cPre, cSuf] = candidate.split('/');
-      if ((pre === '*' || pre === cPre) && (suf === '*' || suf === cSuf)) chosen = candidate;
-    }
+  for (const requested of requestedMediaTypes(accept)) {
+    for (const candidate of REGULAR_MEDIA_TYPES) if (matches(candidate, requested)) chosen = candidate;
   }
   return chosen;
+}
+
+/**
+ * True when yoga has a result processor for a query's result under this Accept header (else it
+ * answers 406, after executing): any of RESPONSE_MEDIA_TYPES matches.
+ */
+export function answerableAccept(accept: string | null | undefined): boolean {
+  return requestedMediaTypes(accept).some((requested) => RESPONSE_MEDIA_TYPES.some((candidate) => matches(candidate, requested)));
 }
 
 /**

@@ -5,10 +5,8 @@
  * The HTTP server around it is gateway.ts; tests call `yoga.fetch` on it or serve it over
  * loopback HTTP through startGateway.
  */
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { createYoga, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
 import { maskError } from '../graphql/errors';
@@ -17,18 +15,24 @@ import { useBearerAuth } from '../plugins/use-bearer-auth';
 import { useCompiledExecution } from '../plugins/use-compiled-execution';
 import { useContextDisposal } from '../plugins/use-context-disposal';
 import { useCostLimit, type CostMeter } from '../plugins/use-cost-limit';
+import { useCsrfPrevention } from '../plugins/use-csrf-prevention';
 import { useKnownRoutes } from '../plugins/use-known-routes';
+import { useMediaTypes } from '../plugins/use-media-types';
+import { useOperationLimits } from '../plugins/use-operation-limits';
 import { usePersistedOperationsAllowList } from '../plugins/use-persisted-operations';
+import { useProbes, YOGA_HEALTH_CHECK_DISABLED } from '../plugins/use-probes';
 import { useRequestLog } from '../plugins/use-request-log';
 import { useRequestParamsCheck } from '../plugins/use-request-params-check';
+import { useValidationRules } from '../plugins/use-validation-rules';
 import { createCompiledOperations, type CompiledOperations } from './compiled-operations';
 import type { ContextFactory } from './context';
 import { createParseCache, type ParseCache } from './parse-cache';
 import { GRAPHQL_PATH, HEALTH_PATH, KNOWN_PATHS, OPEN_PATHS, READINESS_PATH } from './routes';
 
 /** GraphiQL's first query: recall flows joined to their parent tasks. */
-export const DEFAULT_QUERY = /* GraphQL */ `# Recall flows with their parent tasks, joined in one query.
+export const DEFAULT_QUERY = /* GraphQL */ `# Recall flows of both product lines with their parent tasks, joined in one query.
 # The gateway pages the signed upstream API and batches the parent lookups.
+# Live: subscription { groupCallTaskChanges(filter: { statuses: [CALLING] }) { kind changedFields task { name calledCount } } }
 query RecallFlowsWithParents {
   recallFlows(first: 20) {
     totalCount
@@ -36,6 +40,7 @@ query RecallFlowsWithParents {
     edges {
       node {
         keyId
+        product
         taskName
         createdAt
         status
@@ -53,7 +58,7 @@ query RecallFlowsWithParents {
   }
   groupCallTasks(first: 5) {
     totalCount
-    edges { node { id taskId name status type createdAt numberCount calledCount } }
+    edges { node { id taskId product name status type createdAt numberCount calledCount } }
   }
 }
 `;
@@ -100,25 +105,23 @@ export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayCon
 export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   const o: YogaOptions = { ...DEFAULT_YOGA_OPTIONS, ...deps.options };
   const { log } = deps;
-  // Unknown paths first (404), then authentication: an unauthenticated request is answered before
-  // anything else runs. The probes stay open (routes.ts).
-  const plugins: Plugin[] = [useKnownRoutes({ paths: KNOWN_PATHS, log })];
+  // Unknown paths first (404), then the probes (open, by exact path), then authentication: an
+  // unauthenticated request is answered before anything else runs.
+  const plugins: Plugin[] = [
+    useKnownRoutes({ paths: KNOWN_PATHS, log }),
+    useProbes({ liveness: HEALTH_PATH, readiness: READINESS_PATH, check: o.readiness }),
+  ];
   if (o.tokens.length > 0) plugins.push(useBearerAuth({ tokens: o.tokens, endpoint: GRAPHQL_PATH, open: OPEN_PATHS, log }));
   plugins.push(useRequestLog({ log, endpoint: GRAPHQL_PATH }) as Plugin, useContextDisposal(), useRequestParamsCheck());
   plugins.push(...(o.plugins ?? []));
   plugins.push(
-    useReadinessCheck({ endpoint: READINESS_PATH, check: async () => (o.readiness ? o.readiness() : true) }),
-    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
-    EnvelopArmorPlugin({
-      maxDepth: { n: o.limits.depth, ignoreIntrospection: true },
-      maxAliases: { n: o.limits.aliases },
-      maxTokens: { n: o.limits.tokens },
-      maxDirectives: { n: o.limits.directives },
-      costLimit: { enabled: false },
-      blockFieldSuggestion: { enabled: !o.introspection },
-    }) as Plugin,
+    // The request's own checks, each answered with a body and a code: CSRF (403), media types (415, 406).
+    useCsrfPrevention({ header: 'x-graphql-yoga-csrf', log }),
+    useMediaTypes({ log }),
+    useOperationLimits(o.limits),
+    useValidationRules({ hideSuggestions: !o.introspection }),
     useCostLimit({ maxCost: o.limits.cost, meter: o.costMeter }),
-    useCompiledExecution({ compiled: o.compiled ?? createCompiledOperations(schema) }),
+    useCompiledExecution({ compiled: o.compiled ?? createCompiledOperations(schema), hideSuggestions: !o.introspection }),
   );
   if (!o.introspection) plugins.push(useDisableIntrospection());
   if (o.persistedOperations) plugins.push(usePersistedOperationsAllowList({ operations: o.persistedOperations }));
@@ -130,7 +133,9 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     // yoga's default reflects any Origin and allows credentials; clients here send a bearer
     // header, never cookies, so credentials are never needed.
     cors: o.cors === false ? false : { origin: o.cors, credentials: false, maxAge: 600 },
-    healthCheckEndpoint: HEALTH_PATH,
+    // yoga's health check answers any URL ending in its path (`/graphql?x=/health`): off. The
+    // probes are answered by path (use-probes.ts).
+    healthCheckEndpoint: YOGA_HEALTH_CHECK_DISABLED,
     landingPage: false,
     logging: false,
     graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY } : false,

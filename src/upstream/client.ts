@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { Pool, errors as undiciErrors } from 'undici';
 import { unwrapEnvelope } from './envelope';
-import { UpstreamError, type UpstreamErrorCode } from './errors';
+import { ClientClosedError, UpstreamError, type UpstreamErrorCode } from './errors';
 import { postText } from './post-text';
 import { decideRetry, type RetryState } from './retry';
 import { createSigner } from './sign';
@@ -42,8 +42,9 @@ export type UpstreamEvent =
 export interface CallOptions {
   /**
    * The caller's own deadline (e.g. the GraphQL request's, or its client going away). The caller
-   * stops waiting when it fires; the call itself is cancelled once every caller waiting on it
-   * (coalesced ones included) has stopped. A caller without a signal waits for good.
+   * stops waiting when it fires (with UPSTREAM_TIMEOUT, or with the signal's reason when that is a
+   * ClientClosedError); the call itself is cancelled once every caller waiting on it (coalesced
+   * ones included) has stopped. A caller without a signal waits for good.
    */
   signal?: AbortSignal;
   /** Called once per attempt actually sent on this caller's behalf (for per-request accounting). */
@@ -264,20 +265,25 @@ function toUpstreamError(err: unknown, deadline: AbortSignal, maxResponseBytes: 
   return new UpstreamError('UPSTREAM_UNAVAILABLE', 'upstream call failed', undefined, true);
 }
 
+/** What a caller whose signal fired gets: its client went away, or (any other reason) a timeout. */
+function givenUp(signal: AbortSignal): Error {
+  return signal.reason instanceof ClientClosedError ? signal.reason : deadlineError();
+}
+
 /**
- * Settles with the shared promise, or rejects with a timeout when this caller's signal fires
- * first (then `onGiveUp` runs, once).
+ * Settles with the shared promise, or rejects with a timeout (or the caller's ClientClosedError)
+ * when this caller's signal fires first (then `onGiveUp` runs, once).
  */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, onGiveUp: () => void): Promise<T> {
   if (signal.aborted) {
     promise.catch(() => {}); // nobody else may be listening: a cancelled call must not go unhandled
     onGiveUp();
-    return Promise.reject(deadlineError());
+    return Promise.reject(givenUp(signal));
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
       onGiveUp();
-      reject(deadlineError());
+      reject(givenUp(signal));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(

@@ -27,8 +27,22 @@ export class UpstreamError extends Error {
   }
 }
 
-/** Maps an upstream business code (never 0) to its typed error. */
 /**
+ * Why a caller stopped waiting when it is not a deadline: its own client went away. Passed as the
+ * abort reason of the caller's signal (CallOptions.signal), it is what that caller's call rejects
+ * with instead of UPSTREAM_TIMEOUT, so a client that hangs up is never counted as the upstream
+ * being slow. Not an UpstreamError: the upstream did nothing wrong.
+ */
+export class ClientClosedError extends Error {
+  override name = 'ClientClosedError';
+  readonly code = 'CLIENT_CLOSED_REQUEST';
+  constructor() {
+    super('the client closed the request');
+  }
+}
+
+/**
+
  * The upstream's message as clients may see it: at most 200 characters, and no long hex run (an
  * upstream that echoes the request would otherwise hand out a live `Sign`, replayable within the
  * timestamp window).
@@ -37,6 +51,7 @@ export function clientSafeUpstreamMessage(message: string): string {
   return message.slice(0, 200).replace(/[0-9a-f]{16,}/gi, '[redacted]');
 }
 
+/** Maps an upstream business code (never 0) to its typed error. */
 export function errorForCode(code: number, upstreamMessage: string | undefined): UpstreamError {
   const detail = upstreamMessage ? `: ${clientSafeUpstreamMessage(upstreamMessage)}` : '';
   switch (code) {

@@ -38,7 +38,7 @@ export function createUpstream(options: UpstreamOptions, credentials: UpstreamCr
 
 export { UpstreamClient } from './client';
 export type { CallOptions, UpstreamEvent } from './client';
-export { UpstreamError } from './errors';
+export { ClientClosedError, UpstreamError } from './errors';
 export type { UpstreamErrorCode } from './errors';
 export type { GroupCallTaskRecord, RecallFlowRecord, RecallFlowDetailRecord, RecallNodeRecord, Page } from './records';
 export { DEFAULT_PRODUCT_LINES, PRODUCT_LINE_IDS, endpointNames, productLine } from './lines';

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_DIR, spawnGateway, type GatewayProcess } from '../plugins/support';
+import { PROJECT_DIR, spawnGateway, type GatewayProcess } from '../helpers/stack';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [

@@ -9,8 +9,8 @@ import { ApolloClient, HttpLink, InMemoryCache, gql, type ObservableQuery, type 
 import { relayStylePagination } from '@apollo/client/utilities';
 import { filter, firstValueFrom, from, timeout } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedFlow, expectedTask, flowsIn, lastDays, pick, taskById, type DatedWindow } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { expectedFlow, expectedTask, flowsIn, lastDays, pick, taskById, type Window } from './records';
 
 interface FlowNode {
   __typename: 'RecallFlow';
@@ -106,7 +106,7 @@ async function firstComplete(observable: ObservableQuery<FlowsData, FlowsVars>, 
   return result.data as FlowsData;
 }
 
-const filterOf = (w: Window) => ({ createdFrom: w.createdFrom, createdTo: w.createdTo });
+const filterOf = (w: DatedWindow) => ({ createdFrom: w.createdFrom, createdTo: w.createdTo });
 
 describe('Apollo Client', () => {
   it('pages recallFlows with fetchMore; relayStylePagination merges the pages without duplicates, in order', async () => {

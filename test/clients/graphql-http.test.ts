@@ -18,8 +18,8 @@ import {
 } from 'graphql-http';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedTask, lastDays, pick, tasksIn } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { expectedTask, lastDays, pick, tasksIn } from './records';
 
 /**
  * Audit id → why the gateway does not meet it (SHOULD/MAY only; a MUST may never be listed).

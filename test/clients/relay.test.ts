@@ -34,8 +34,8 @@ import FlowListQuery, { type FlowListQuery as FlowListQueryType } from './relay/
 import TaskDetailsFragment, { type TaskDetails_task$data } from './relay/__generated__/TaskDetails_task.graphql';
 import TaskListFragment, { type TaskList_query$data } from './relay/__generated__/TaskList_query.graphql';
 import TaskListQuery, { type TaskListQuery as TaskListQueryType } from './relay/__generated__/TaskListQuery.graphql';
+import { expectedFlow, expectedTask, flowsIn, lastDays, pick, taskById, tasksIn } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { expectedFlow, expectedTask, flowsIn, lastDays, pick, taskById, tasksIn } from './records';
 
 let stack: Stack;
 let requests: Array<{ name: string; variables: Record<string, unknown> }>;
@@ -49,13 +49,9 @@ afterAll(() => stack?.close());
 function createEnvironment(): Environment {
   const network = Network.create(async (params, variables) => {
     requests.push({ name: params.name, variables });
-    const res = await fetch(`${stack.gateway.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-      body: JSON.stringify({ query: params.text, variables, operationName: params.name }),
-    });
+    const res = await stack.post({ query: params.text, variables, operationName: params.name }, { accept: 'application/graphql-response+json' });
     expect(res.status).toBe(200);
-    return (await res.json()) as GraphQLResponse;
+    return res.json as GraphQLResponse;
   });
   return new Environment({ network, store: new Store(new RecordSource()) });
 }

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedFlow, expectedTask, flowsIn, lastDays, taskById } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { expectedFlow, expectedTask, flowsIn, lastDays, taskById } from './records';
 import { listFlowsWithParents, recallFlowsWithParents } from './typed-client-example';
 
 let stack: Stack;

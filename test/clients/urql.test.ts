@@ -7,8 +7,8 @@
  */
 import { Client, cacheExchange, fetchExchange, gql, type ClientOptions } from '@urql/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedFlow, expectedTask, flowsIn, lastDays, pick, taskById } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { expectedFlow, expectedTask, flowsIn, lastDays, pick, taskById } from './records';
 
 // urql's document cache (cacheExchange) adds __typename to every selection set before sending; the
 // query spells them out so the direct POST sends exactly the same document.
@@ -77,13 +77,9 @@ function urql(options: Partial<ClientOptions> = {}): Client {
 
 /** The same operation as a plain POST: what any HTTP client gets. */
 async function post(variables: Record<string, unknown>) {
-  const res = await fetch(`${stack.gateway.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-    body: JSON.stringify({ query: JOIN, variables, operationName: 'RecallFlowsWithParents' }),
-  });
+  const res = await stack.post({ query: JOIN, variables, operationName: 'RecallFlowsWithParents' }, { accept: 'application/graphql-response+json' });
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  const body = res.json as { data?: any; errors?: unknown[] };
   expect(body.errors).toBeUndefined();
   return body.data;
 }

@@ -7,12 +7,12 @@
 import { createRequire } from 'node:module';
 import { GraphQLError } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InputError, maskError, MASKED_MESSAGE } from '../../src/graphql/errors';
+import { CLIENT_CLOSED_MESSAGE, clientMessage, InputError, maskError, MASKED_MESSAGE } from '../../src/graphql/errors';
 import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { Simulator } from '../../src/simulator';
-import { UpstreamError } from '../../src/upstream/errors';
+import { ClientClosedError, UpstreamError } from '../../src/upstream/errors';
+import { inWindow, windowFilter, windowOver } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { inWindow, windowFilter, windowOver } from './helpers';
 
 /** graphql-js as yoga loads it natively (CommonJS): a second GraphQLError class under vitest. */
 const cjsGraphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -88,6 +88,35 @@ describe('maskError', () => {
   it('gives variable coercion errors BAD_USER_INPUT', () => {
     const overflow = new GraphQLError('Variable "$f" got invalid value 8589934592 at "f.appId"; Int cannot represent non 32-bit signed integer value: 8589934592');
     expect(maskError(overflow).extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a ClientClosedError is CLIENT_CLOSED_REQUEST, not an upstream failure, and not reported as unexpected', () => {
+    const seen: unknown[] = [];
+    const masked = maskError(located(new ClientClosedError(), ['recallFlows', 'edges', 0, 'node', 'parentTask']), (e) => seen.push(e));
+    expect(masked.message).toBe(CLIENT_CLOSED_MESSAGE);
+    expect(masked.extensions).toEqual({ code: 'CLIENT_CLOSED_REQUEST' });
+    expect(seen).toEqual([]);
+  });
+
+  it("never echoes the request: yoga's extensions.originalError is dropped, quoted parts and the message are bounded", () => {
+    const body = 'x'.repeat(99_000);
+    const invalidJson = new GraphQLError('POST body sent invalid JSON.', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400, spec: true }, originalError: { name: 'SyntaxError', message: `Unexpected token 'x', "${body}" is not valid JSON` } },
+    });
+    const masked = maskError(invalidJson);
+    expect(masked.extensions).toEqual({ code: 'BAD_REQUEST', http: { status: 400, spec: false } });
+    expect(JSON.stringify(masked.toJSON()).length).toBeLessThan(200);
+    const field = maskError(new GraphQLError(`Cannot query field "${body}" on type "Query".`));
+    expect(field.message).toBe(`Cannot query field "${'x'.repeat(63)}…" on type "Query".`);
+    expect(clientMessage(`${'y'.repeat(1_000)}`)).toHaveLength(400);
+    expect(clientMessage('Cannot query field "nope" on type "Query".')).toBe('Cannot query field "nope" on type "Query".');
+    // Never cut through a surrogate pair.
+    expect(clientMessage(`"${'😀'.repeat(100)}"`)).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+
+  it('keeps the status of a validation or parse error, which a legacy application/json client gets as 200', () => {
+    const parse = maskError(new GraphQLError('Syntax Error: Unexpected "}".', { extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400, spec: true } } }));
+    expect(parse.extensions.http).toEqual({ status: 400, spec: true });
   });
 
   it("recognises errors made by graphql-js's CommonJS build (the one yoga loads)", () => {

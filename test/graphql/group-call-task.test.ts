@@ -7,23 +7,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalID, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { FlowRecord, TaskRecord } from '../../src/simulator';
-import { startStack, type Stack } from '../helpers/stack';
+import { codes, ok, walk } from '../helpers/expect';
 import {
-  codes,
   expectedFlow,
   expectedTask,
   FLOW_FIELDS,
   inWindow,
-  ok,
   TASK_FIELDS,
   TASK_STATUS,
-  walk,
   windowFilter,
   windowOver,
   withoutId,
   type Conn,
   type Window,
-} from './helpers';
+} from '../helpers/records';
+import { startStack, type Stack } from '../helpers/stack';
 
 type TaskNode = ReturnType<typeof expectedTask> & { id: string };
 
@@ -377,11 +375,14 @@ describe('Query.groupCallTasks', () => {
       expect(taskIds(c)).toEqual(expected.map((t) => t.taskId));
     });
 
-    it('a window wider than the upstream allows surfaces as UPSTREAM_BAD_REQUEST at the field', async () => {
+    it('a window wider than the upstream allows (LAAFFIC_MAX_WINDOW_DAYS, 366) is BAD_USER_INPUT at the field, with no upstream call', async () => {
+      // It used to reach the upstream and come back as its -22 (UPSTREAM_BAD_REQUEST).
+      stack.resetCalls();
       const res = await stack.gql(TASKS_Q, { n: 5, f: { createdFrom: '2015-01-01T00:00:00Z' } });
       expect(res.data).toBeNull();
-      expect(res.errors?.map((e) => [e.path, e.extensions?.code, e.extensions?.upstreamCode])).toEqual([[['groupCallTasks'], 'UPSTREAM_BAD_REQUEST', -22]]);
-      expect(res.errors![0]!.message).toMatch(/366 days/);
+      expect(res.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['groupCallTasks'], 'BAD_USER_INPUT']]);
+      expect(res.errors![0]!.message).toMatch(/at most 366 days \(LAAFFIC_MAX_WINDOW_DAYS\)/);
+      expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
     });
   });
 

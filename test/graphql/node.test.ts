@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalID, flowLocalId, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { FlowRecord, TaskRecord } from '../../src/simulator';
+import { codes, ok } from '../helpers/expect';
+import { TASK_FIELDS, windowFilter, windowOver, type Conn, type Window } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { codes, ok, TASK_FIELDS, windowFilter, windowOver, type Conn, type Window } from './helpers';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalID, taskLocalId } from '../../src/graphql/paging/global-id';
 import type { FlowRecord, TaskRecord } from '../../src/simulator';
 import { startStack, type Stack } from '../helpers/stack';
-import { codes, FLOW_STATUS, TASK_STATUS } from './helpers';
+import { codes } from '../helpers/expect';
+import { FLOW_STATUS, TASK_STATUS } from '../helpers/records';
 
 let stack: Stack;
 let single: Stack;

@@ -6,22 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowRecord, TaskRecord } from '../../src/simulator';
-import { startStack, type Stack } from '../helpers/stack';
+import { codes, ok, walk } from '../helpers/expect';
 import {
-  codes,
   expectedFlow,
   expectedTask,
   FLOW_FIELDS,
   inWindow,
-  ok,
   TASK_FIELDS,
-  walk,
   windowFilter,
   windowOver,
   withoutId,
   type Conn,
   type Window,
-} from './helpers';
+} from '../helpers/records';
+import { startStack, type Stack } from '../helpers/stack';
 
 type FlowNode = ReturnType<typeof expectedFlow> & { id: string };
 

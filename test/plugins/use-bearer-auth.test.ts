@@ -4,8 +4,8 @@
  * /health needs none.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack';
-import { getUrl, parseLines, postGraphQL } from './support';
+import { getUrl, postGraphQL } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 const TOKEN_A = 'tok-alpha-0123456789abcdef';
 const TOKEN_B = 'tok-bravo-fedcba9876543210';

@@ -4,8 +4,8 @@
  * graphql-js still reports a client's own mistakes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { postGraphQL } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
-import { postGraphQL } from './support';
 
 let stack: Stack;
 let url: string;

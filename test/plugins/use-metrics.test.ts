@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_OPERATION_LABELS, OTHER_OPERATIONS } from '../../src/plugins/use-metrics';
+import { getUrl } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
-import { getUrl } from './support';
 
 interface Sample {
   name: string;

@@ -1,15 +1,15 @@
 /**
  * Persisted operations (PERSISTED_OPERATIONS_FILE): only the listed operations run, sent by
  * their SHA-256 hash in extensions.persistedQuery; anything else is refused before any upstream call.
+ * Reading and validating the file: config.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadPersistedOperations } from '../../src/plugins/use-persisted-operations';
-import { startStack, type Stack } from '../helpers/stack';
-import { getUrl, parseLines, postGraphQL } from './support';
+import { getUrl, postGraphQL } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -66,6 +66,14 @@ describe('persisted operations allow-list', () => {
     const res = await postGraphQL(url, { query: '{ groupCallTasks(first: 1) { totalCount } }' });
     expect(res.json.data ?? undefined).toBeUndefined();
     expect(res.json.errors?.length).toBeGreaterThan(0);
+    // A request error: a code, a message saying what to send, 400 whatever the client accepts.
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0]).toEqual({ message: expect.stringMatching(/send the hash/), extensions: { code: 'CANNOT_SEND_PQ_ID_AND_BODY' } });
+    const legacy = await postGraphQL(url, { query: '{ groupCallTasks(first: 1) { totalCount } }' }, { accept: 'application/json' });
+    expect(legacy.status).toBe(400);
+    const none = await postGraphQL(url, {});
+    expect(none.status).toBe(400);
+    expect(none.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
     expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
   });
 
@@ -80,6 +88,8 @@ describe('persisted operations allow-list', () => {
     const res = await postGraphQL(url, { extensions: { persistedQuery: persisted(sha256('{ groupCallTasks { totalCount } }')) } });
     expect(res.json.data ?? undefined).toBeUndefined();
     expect(res.json.errors?.[0]?.message).toMatch(/not ?found/i);
+    expect(res.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+    expect(res.status).toBe(400);
     expect(stack.calls()).toEqual({ tasks: 0, flows: 0 });
   });
 
@@ -88,16 +98,5 @@ describe('persisted operations allow-list', () => {
     await postGraphQL(url, { extensions: { persistedQuery: persisted(JOIN_HASH) } }, { 'x-request-id': 'persisted-join-1' });
     const line = parseLines(stack.logs.slice(before)).find((l) => l.requestId === 'persisted-join-1');
     expect(line).toMatchObject({ operationName: 'PersistedJoin', outcome: 'ok', status: 200 });
-  });
-});
-
-describe('PERSISTED_OPERATIONS_FILE validation', () => {
-  it('names the variable when the file is missing or not an object of strings', () => {
-    expect(() => loadPersistedOperations(join(dir, 'missing.json'))).toThrow(/PERSISTED_OPERATIONS_FILE/);
-    const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ abc: 42 }));
-    expect(() => loadPersistedOperations(bad)).toThrow(/PERSISTED_OPERATIONS_FILE/);
-    writeFileSync(bad, '[]');
-    expect(() => loadPersistedOperations(bad)).toThrow(/PERSISTED_OPERATIONS_FILE/);
   });
 });

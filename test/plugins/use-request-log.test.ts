@@ -4,8 +4,8 @@
  * shows in a log line or a response, through a run full of upstream failures.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack';
-import { parseLines, postGraphQL, type HttpResult } from './support';
+import { postGraphQL, type HttpResult } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 const SECRET = 'sup3r-s3cret-value-123';
 const TOKEN = 'request-log-token-7f3a9c2e1b';

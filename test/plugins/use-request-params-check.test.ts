@@ -4,8 +4,8 @@
  * the schema has no root for (mutation, subscription), whichever executor would run them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack';
-import { getUrl, parseLines, postGraphQL } from './support';
+import { getUrl, postGraphQL } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -31,13 +31,13 @@ describe('request parameters', () => {
   });
 
   it('a urlencoded POST with variables that are not JSON: 400 BAD_REQUEST', async () => {
-    const res = await fetch(`${stack.gateway.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-yoga-csrf': '1', accept: 'application/graphql-response+json' },
-      body: `query=${encodeURIComponent('{ __typename }')}&variables=%7B%7B`,
+    const res = await postGraphQL(stack.url, `query=${encodeURIComponent('{ __typename }')}&variables=%7B%7B`, {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-graphql-yoga-csrf': '1',
+      accept: 'application/graphql-response+json',
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(res.json.errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('well-formed GET parameters still work', async () => {

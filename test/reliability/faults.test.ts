@@ -7,20 +7,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultConfig } from '../../src/simulator';
-import { startStack, type Stack } from '../helpers/stack';
-import {
-  busyWindow,
-  concurrently,
-  errorCodes,
-  FAULT_CODES,
-  iso,
-  JOIN_QUERY,
-  post,
-  problems,
-  TASKS_QUERY,
-  waitQuiet,
-  type Answer,
-} from './helpers';
+import { errorCodes, FAULT_CODES, problems } from '../helpers/expect';
+import { concurrently, type HttpResult } from '../helpers/http';
+import { busyWindow, iso, JOIN_QUERY, TASKS_QUERY } from '../helpers/records';
+import { startStack, waitQuiet, type Stack } from '../helpers/stack';
 
 const CALL_DEADLINE_MS = 2_000;
 const REQUEST_DEADLINE_MS = 3_000;
@@ -55,13 +45,13 @@ afterAll(async () => {
 });
 
 /** Half the clients page tasks, half run the busy-hour join; windows differ per request. */
-function mixedRequest(client: number, i: number): Promise<Answer> {
+function mixedRequest(client: number, i: number): Promise<HttpResult> {
   if (client % 2 === 0) {
     const to = Date.now() - (client * PER_CLIENT + i) * 1000;
-    return post(stack.gateway.url, TASKS_QUERY, { first: 20, from: iso(to - 30 * 86_400_000), to: iso(to) }, 15_000);
+    return stack.post({ query: TASKS_QUERY, variables: { first: 20, from: iso(to - 30 * 86_400_000), to: iso(to) } }, {}, { timeoutMs: 15_000 });
   }
   const w = busyWindow(stack);
-  return post(stack.gateway.url, JOIN_QUERY, { first: 50, from: w.from, to: w.to }, 15_000);
+  return stack.post({ query: JOIN_QUERY, variables: { first: 50, from: w.from, to: w.to } }, {}, { timeoutMs: 15_000 });
 }
 
 const FAULTS: Array<[string, FaultConfig]> = [
@@ -90,7 +80,7 @@ describe('upstream faults under 50 concurrent clients', () => {
       expect(bad).toEqual([]);
       // The faults were really felt (30 % of the attempts), and retries kept most answers whole.
       const codes = answers.flatMap(errorCodes);
-      const clean = answers.filter((a) => !a.body?.errors).length;
+      const clean = answers.filter((a) => !a.json?.errors).length;
       expect(clean).toBeGreaterThan(0);
       const retries = stack.gateway.upstream.client.stats.retries - retriesBefore;
       // Transient faults are retried; malformed bodies are not (a bad body is not transient); latency needs none.
@@ -106,8 +96,8 @@ describe('upstream faults under 50 concurrent clients', () => {
       const after = [await mixedRequest(0, 99), await mixedRequest(1, 99)];
       for (const a of after) {
         expect(problems(a, FAULT_CODES)).toEqual([]);
-        expect(a.body?.errors, JSON.stringify(a.body?.errors)).toBeUndefined();
-        expect(a.body?.data).toBeTruthy();
+        expect(a.json?.errors, JSON.stringify(a.json?.errors)).toBeUndefined();
+        expect(a.json?.data).toBeTruthy();
       }
     },
     45_000,

@@ -8,8 +8,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INPUT_CODES, problems } from '../helpers/expect';
+import { getUrl, type HttpResult } from '../helpers/http';
+import { iso } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { INPUT_CODES, iso, post, problems, type Answer } from './helpers';
 
 const NUM_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const DAY = 86_400_000;
@@ -182,15 +184,15 @@ describe('random client input', () => {
       let withData = 0;
       await fc.assert(
         fc.asyncProperty(operation, async (op) => {
-          const answer: Answer = await post(stack.gateway.url, op.query, op.variables, 20_000);
+          const answer: HttpResult = await stack.post({ query: op.query, variables: op.variables }, {}, { timeoutMs: 20_000 });
           const found = problems(answer, INPUT_CODES);
           if (answer.status >= 500) found.push(`HTTP ${answer.status}: ${answer.text.slice(0, 300)}`);
-          for (const e of answer.body?.errors ?? []) {
+          for (const e of answer.json?.errors ?? []) {
             const code = String(e.extensions?.code);
             seen.set(code, (seen.get(code) ?? 0) + 1);
             if (process.env.FUZZ_VERBOSE) messages.add(`${code}: ${e.message.slice(0, 120)}`);
           }
-          if (answer.body?.data) withData++;
+          if (answer.json?.data) withData++;
           if (found.length > 0) throw new Error(`${found.join('\n')}\nvariables: ${JSON.stringify(op.variables).slice(0, 500)}`);
         }),
         { numRuns: NUM_RUNS, seed: Number(process.env.FUZZ_SEED ?? 20_261_121), endOnFailure: true },
@@ -212,7 +214,7 @@ describe('random client input', () => {
   );
 
   it('the server still answers /health, and no rejection went unhandled', async () => {
-    const res = await fetch(`${stack.gateway.url}/health`, { signal: AbortSignal.timeout(5_000) });
+    const res = await getUrl(`${stack.gateway.url}/health`, {}, { timeoutMs: 5_000 });
     expect(res.status).toBe(200);
     const after = await stack.gql<any>('{ groupCallTasks(first: 3) { edges { node { taskId } } } }');
     expect(after.errors).toBeUndefined();

@@ -5,8 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { errorCodes, FAULT_CODES, problems } from '../helpers/expect';
 import { startStack, type Stack } from '../helpers/stack';
-import { errorCodes, FAULT_CODES, post, problems } from './helpers';
 
 let stack: Stack;
 
@@ -25,7 +25,7 @@ const FLOWS = 'query { recallFlows(first: 5) { totalCount edges { node { keyId }
 /** Counts the simulator calls one query causes, after giving any stray retry time to show up. */
 async function callsFor(query: string) {
   stack.resetCalls();
-  const answer = await post(stack.gateway.url, query, undefined, 15_000);
+  const answer = await stack.post({ query }, {}, { timeoutMs: 15_000 });
   await sleep(300);
   return { answer, calls: stack.calls() };
 }
@@ -36,7 +36,7 @@ describe('upstream clock 10 minutes ahead', () => {
     const { answer, calls } = await callsFor(TASKS);
     expect(problems(answer, FAULT_CODES)).toEqual([]);
     expect(errorCodes(answer)).toEqual(['UPSTREAM_TIMESTAMP_EXPIRED']);
-    expect(answer.body?.errors?.[0]?.path).toEqual(['groupCallTasks']);
+    expect(answer.json?.errors?.[0]?.path).toEqual(['groupCallTasks']);
     expect(calls).toEqual({ tasks: 2, flows: 0 });
   });
 
@@ -68,14 +68,14 @@ describe('what a fresh signature does fix', () => {
   it('one stray -16 (a request that sat too long) costs one retry and succeeds', async () => {
     stack.sim.queueFault('error-code', { code: -16 });
     const { answer, calls } = await callsFor(TASKS);
-    expect(answer.body?.errors).toBeUndefined();
+    expect(answer.json?.errors).toBeUndefined();
     expect(calls).toEqual({ tasks: 2, flows: 0 });
   });
 
   it('a skew inside the tolerance is no problem: 1 call', async () => {
     stack.sim.setClockSkew(120);
     const { answer, calls } = await callsFor(TASKS);
-    expect(answer.body?.errors).toBeUndefined();
+    expect(answer.json?.errors).toBeUndefined();
     expect(calls).toEqual({ tasks: 1, flows: 0 });
   });
 
@@ -84,7 +84,7 @@ describe('what a fresh signature does fix', () => {
     expect(errorCodes((await callsFor(TASKS)).answer)).toEqual(['UPSTREAM_TIMESTAMP_EXPIRED']);
     stack.sim.setClockSkew(0);
     const { answer, calls } = await callsFor(TASKS);
-    expect(answer.body?.errors).toBeUndefined();
+    expect(answer.json?.errors).toBeUndefined();
     expect(calls).toEqual({ tasks: 1, flows: 0 });
   });
 });

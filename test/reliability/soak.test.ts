@@ -12,8 +12,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAULT_CODES, problems } from '../helpers/expect';
+import { type HttpResult } from '../helpers/http';
+import { busyWindow, iso, JOIN_QUERY, TASKS_QUERY } from '../helpers/records';
 import { startStack, type Stack } from '../helpers/stack';
-import { busyWindow, iso, JOIN_QUERY, post, problems, FAULT_CODES, TASKS_QUERY, type Answer } from './helpers';
 
 const SOAK_MS = Number(process.env.SOAK_MS ?? 60_000);
 const WARMUP_MS = 4_000;
@@ -49,31 +51,31 @@ const NESTED_QUERY = `query Nested($after: String) {
 async function client(c: number, until: number, out: { answers: number; failures: string[] }): Promise<void> {
   let after: string | undefined;
   for (let i = 0; performance.now() < until; i++) {
-    let answer: Answer;
+    let answer: HttpResult;
     switch (i % 4) {
       case 0: {
         const to = Date.now() - ((c * 7 + i) % 600) * 1000;
-        answer = await post(stack.gateway.url, TASKS_QUERY, { first: 20, from: iso(to - 30 * 86_400_000), to: iso(to) }, 10_000);
+        answer = await stack.post({ query: TASKS_QUERY, variables: { first: 20, from: iso(to - 30 * 86_400_000), to: iso(to) } }, {}, { timeoutMs: 10_000 });
         break;
       }
       case 1: {
         const w = busyWindow(stack);
-        answer = await post(stack.gateway.url, JOIN_QUERY, { first: 100, from: w.from, to: w.to }, 10_000);
+        answer = await stack.post({ query: JOIN_QUERY, variables: { first: 100, from: w.from, to: w.to } }, {}, { timeoutMs: 10_000 });
         break;
       }
       case 2:
-        answer = await post(stack.gateway.url, NODE_QUERY, { id: taskIds[(c * 13 + i) % taskIds.length] }, 10_000);
+        answer = await stack.post({ query: NODE_QUERY, variables: { id: taskIds[(c * 13 + i) % taskIds.length] } }, {}, { timeoutMs: 10_000 });
         break;
       default: {
-        answer = await post(stack.gateway.url, NESTED_QUERY, { after }, 10_000);
-        const data = answer.body?.data as { groupCallTasks?: { pageInfo: { endCursor: string | null } } } | undefined;
+        answer = await stack.post({ query: NESTED_QUERY, variables: { after } }, {}, { timeoutMs: 10_000 });
+        const data = answer.json?.data as { groupCallTasks?: { pageInfo: { endCursor: string | null } } } | undefined;
         // Walk a few pages, then start over.
         after = i % 40 === 39 ? undefined : (data?.groupCallTasks?.pageInfo.endCursor ?? undefined);
       }
     }
     out.answers++;
     const found = problems(answer, FAULT_CODES);
-    if (answer.body?.errors) found.push(`errors: ${JSON.stringify(answer.body.errors).slice(0, 300)}`);
+    if (answer.json?.errors) found.push(`errors: ${JSON.stringify(answer.json.errors).slice(0, 300)}`);
     if (found.length > 0 && out.failures.length < 20) out.failures.push(...found);
   }
 }

@@ -7,48 +7,21 @@
  * lane mirrors of yoga are pinned one by one in yoga-mirror.test.ts.
  */
 import { request } from 'node:http';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { startGateway, type Gateway } from '../../src/server/gateway';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { parseLines } from '../plugins/support';
+import { getUrl, postGraphQL, type HeaderValues } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 const TOKEN = 'fast-lane-test-token-0123456789';
 
-interface Side {
-  gateway: Gateway;
-  logs: string[];
-}
-
 let sim: Simulator;
-let fast: Side;
-let slow: Side;
-let authed: Side;
+let fast: Stack;
+let slow: Stack;
+let authed: Stack;
 
-async function gatewayWith(env: Record<string, string>): Promise<Side> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    UPSTREAM_RETRY_BASE_MS: '1',
-    UPSTREAM_RETRIES: '1',
-    LAAFFIC_TIMEZONE: sim.timezone,
-    LAAFFIC_PRODUCTS: 'GROUP_CALL',
-    ...env,
-  });
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const log = createLogger({ level: 'info', pretty: false, destination, secrets: [sim.apiSecret] });
-  const gateway = await startGateway(config, { baseUrl: sim.url, apiKey: sim.apiKey, apiSecret: sim.apiSecret }, log);
-  return { gateway, logs };
-}
+/** A gateway on the shared simulator: few, short retries, one product line. */
+const gatewayWith = (env: Record<string, string>) =>
+  startStack({ simulator: sim, env: { UPSTREAM_RETRY_BASE_MS: '1', UPSTREAM_RETRIES: '1', ...env } });
 
 interface Answer {
   status: number;
@@ -57,14 +30,10 @@ interface Answer {
   text: string;
 }
 
-async function post(side: Side, body: unknown, headers: Record<string, string | undefined> = {}): Promise<Answer> {
-  const sent: Record<string, string> = { 'content-type': 'application/json' };
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) delete sent[k];
-    else sent[k] = v;
-  }
-  const res = await fetch(`${side.gateway.url}/graphql`, { method: 'POST', headers: sent, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, contentType: res.headers.get('content-type'), requestId: res.headers.get('x-request-id'), text: await res.text() };
+/** A JSON POST with no Accept unless given (a header set to undefined is left out). */
+async function post(side: Stack, body: object | string, headers: HeaderValues = {}): Promise<Answer> {
+  const res = await side.post(body, { accept: undefined, ...headers });
+  return { status: res.status, contentType: res.headers.get('content-type'), requestId: res.headers.get('x-request-id'), text: res.text };
 }
 
 const DAY = 86_400_000;
@@ -97,12 +66,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([fast, slow, authed].map((s) => s?.gateway.close()));
+  await Promise.all([fast, slow, authed].map((s) => s?.close()));
   await sim?.close();
 });
 
 /** Sends the request twice to both gateways; returns the second answers. */
-async function both(body: unknown, headers: Record<string, string | undefined> = {}, beforeEach?: () => void) {
+async function both(body: object | string, headers: HeaderValues = {}, beforeEach?: () => void) {
   const out: Answer[] = [];
   for (const side of [fast, slow]) {
     beforeEach?.();
@@ -154,7 +123,7 @@ describe('fast lane vs yoga: same answers', () => {
   });
 
   it('partial errors, input errors, variable coercion errors', async () => {
-    const cases: unknown[] = [
+    const cases: object[] = [
       { query: NODE, variables: { id: 'not-an-id' } },
       { query: NODE, variables: {} },
       { query: NODE, variables: { id: 42.5 } },
@@ -171,6 +140,65 @@ describe('fast lane vs yoga: same answers', () => {
         expect(JSON.parse(a.fast.text).errors.length).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('hostile aliases and bad variables: the same bytes first (yoga), repeated (the lane) and without the lane', async () => {
+    // Each text is new to both gateways here, so the first call is yoga's and the repeats are
+    // answered by the lane whenever it takes them; all four answers must be the same bytes.
+    const window = { from: FROM, to: TO };
+    const FILTERED = 'query Filtered($f: GroupCallTaskFilter) { groupCallTasks(first: 2, filter: $f) { totalCount } }';
+    const cases: Array<[string, object | string]> = [
+      ['__proto__ alias', { query: '{ __proto__: __typename }' }],
+      ['Object.prototype aliases', { query: '{ constructor: __typename toString: __typename hasOwnProperty: __typename valueOf: __typename isPrototypeOf: __typename }' }],
+      [
+        'nested hostile aliases on upstream data',
+        {
+          query: `query Hostile($from: DateTime, $to: DateTime) { __proto__: groupCallTasks(first: 2, filter: { createdFrom: $from, createdTo: $to }) { constructor: totalCount __proto__: edges { toString: node { valueOf: taskId __proto__: name } } } }`,
+          variables: window,
+        },
+      ],
+      ['a fragment named constructor', { query: 'query F { ...constructor } fragment constructor on Query { a: __typename }' }],
+      ['a variable named __proto__', '{"query":"query V($__proto__: Int) { groupCallTasks(first: $__proto__) { totalCount } }","variables":{"__proto__":2}}'],
+      ['an enum value that does not exist', { query: FILTERED, variables: { f: { statuses: ['NOPE'] } } }],
+      ['an enum value one letter off (a suggestion in development)', { query: FILTERED, variables: { f: { statuses: ['FINISHE'] } } }],
+      ['a DateTime that is not one', { query: FILTERED, variables: { f: { createdFrom: 'yesterday' } } }],
+      ['an unknown input field', { query: FILTERED, variables: { f: { nope: 1 } } }],
+      ['an input field named __proto__', '{"query":"' + FILTERED + '","variables":{"f":{"__proto__":{"statuses":["NOPE"]}}}}'],
+      ['an input field named constructor', { query: FILTERED, variables: { f: { constructor: 1 } } }],
+      ['an Int that is a string, and one too large', { query: TASKS, variables: { from: FROM, to: TO, first: 'ten' } }],
+      ['a missing non-null variable', { query: NODE, variables: { ids: ['x'] } }],
+      ['several bad variables at once', { query: `query Many($a: Int, $b: Boolean!, $c: GroupCallTaskFilter) { groupCallTasks(first: $a, filter: $c) @include(if: $b) { totalCount } }`, variables: { a: 1.5, c: { appId: 'x', statuses: 'FINISHED' } } }],
+    ];
+    const answered = fast.gateway.fastLane!.stats.answered;
+    for (const [label, body] of cases) {
+      for (const accept of ['application/graphql-response+json', 'application/json']) {
+        const answers: Answer[] = [];
+        for (const side of [fast, slow]) for (let i = 0; i < 3; i++) answers.push(await post(side, body, { accept }));
+        const [first, ...rest] = answers;
+        for (const a of rest) {
+          expect({ status: a.status, type: a.contentType, text: a.text }, `${label} (${accept})`).toEqual({ status: first!.status, type: first!.contentType, text: first!.text });
+        }
+        const parsed = JSON.parse(first!.text) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions: { code: string } }> };
+        if (label.includes('alias') || label.includes('fragment')) {
+          expect(parsed.errors, label).toBeUndefined();
+          expect(first!.text, label).toMatch(/"(__proto__|constructor|a)":/);
+        } else if (!label.includes('__proto__')) {
+          expect(parsed.errors?.[0]?.extensions.code, `${label}: ${first!.text}`).toBe('BAD_USER_INPUT');
+          // graphql-js's messages name the variable the client sent, never a field inside it.
+          expect(parsed.errors![0]!.message, label).toMatch(/^Variable "\$(f|from|to|first|id|a|b|c)"/);
+          expect(first!.status, label).toBe(accept === 'application/json' ? 200 : 400);
+        }
+      }
+    }
+    // The lane answered (at least) the repeats of the nine jit-safe texts (bad variables); the
+    // documents with a name of Object.prototype's always went to yoga (graphql-js).
+    expect(fast.gateway.fastLane!.stats.answered - answered).toBeGreaterThanOrEqual(9 * 5);
+    // The alias a client chose is kept (graphql-jit used to drop it silently), and yoga answers it every time.
+    const before = fast.gateway.fastLane!.stats.answered;
+    expect(JSON.parse((await post(fast, { query: '{ __proto__: __typename }' })).text)).toEqual(JSON.parse('{"data":{"__proto__":"Query"}}'));
+    expect(fast.gateway.fastLane!.stats.answered).toBe(before);
+    const suggestion = JSON.parse((await post(fast, { query: FILTERED, variables: { f: { statuses: ['FINISHE'] } } })).text);
+    expect(suggestion.errors[0].message).toContain('Did you mean the enum value "FINISHED"?');
   });
 
   it('upstream errors (a business code, an HTTP 500, a malformed body)', async () => {
@@ -202,8 +230,8 @@ describe('fast lane vs yoga: same answers', () => {
     expect(strip(lines[0]!)).toEqual(strip(lines[1]!));
     expect(lines[0]).toMatchObject({ requestId: 'same-id-1', operationName: 'Tasks', upstreamCalls: 1, status: 200, outcome: 'ok' });
 
-    const series = async (side: Side) => {
-      const text = await (await fetch(`${side.gateway.url}/metrics`)).text();
+    const series = async (side: Stack) => {
+      const { text } = await getUrl(`${side.gateway.url}/metrics`);
       // Counts only: durations differ from run to run, the number of observations must not.
       return text
         .split('\n')
@@ -347,7 +375,7 @@ describe('edge cases found in review: the lane answers as yoga or leaves it to y
   });
 
   it('a malformed Host header or request target: 400 JSON, no stack trace, on every path', async () => {
-    const raw = (side: Side, host: string, path = '/graphql') =>
+    const raw = (side: Stack, host: string, path = '/graphql') =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
         const url = new URL(side.gateway.url);
         const req = request(
@@ -380,12 +408,7 @@ describe('a client that goes away', () => {
     const answered = fast.gateway.fastLane!.stats.answered;
     sim.queueFault('latency', { latencyMs: 400 });
     const controller = new AbortController();
-    const gone = fetch(`${fast.gateway.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: controller.signal,
-    });
+    const gone = postGraphQL(fast.url, body, { accept: undefined }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(gone).rejects.toThrow();
     expect(fast.gateway.fastLane!.stats.answered).toBe(answered + 1);
@@ -401,12 +424,7 @@ describe('a client that goes away', () => {
     const logsBefore = fast.logs.length;
     sim.queueFault('latency', { latencyMs: 400 });
     const controller = new AbortController();
-    const gone = fetch(`${fast.gateway.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables: { from: FROM, to: TO, first: 6 } }),
-      signal: controller.signal,
-    });
+    const gone = postGraphQL(fast.url, { query, variables: { from: FROM, to: TO, first: 6 } }, { accept: undefined }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(gone).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 600));

@@ -5,7 +5,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { parseLines, spawnGateway, type GatewayProcess } from '../plugins/support';
+import { postGraphQL } from '../helpers/http';
+import { parseLines, spawnGateway, upstreamEnv, type GatewayProcess } from '../helpers/stack';
 
 const LATENCY_MS = 1_500;
 
@@ -43,14 +44,9 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
 describe('graceful shutdown', () => {
   it('drains an in-flight slow query on SIGTERM, refuses new connections, and exits 0', async () => {
     gw = spawnGateway({
+      ...upstreamEnv(sim),
       NODE_ENV: 'production',
       GATEWAY_ALLOW_ANONYMOUS: 'true',
-      LAAFFIC_BASE_URL: sim.url,
-      LAAFFIC_API_KEY: 'sim-demo-key',
-      LAAFFIC_API_SECRET: 'sim-demo-secret',
-      LAAFFIC_TIMEZONE: sim.timezone,
-      PORT: '0',
-      HOST: '127.0.0.1',
       LOG_PRETTY: 'false',
       SHUTDOWN_TIMEOUT_MS: '8000',
     });
@@ -62,11 +58,7 @@ describe('graceful shutdown', () => {
     sim.setFaults({ latencyMs: LATENCY_MS });
     sim.resetCounters();
     const started = Date.now();
-    const inFlight = fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query Slow { groupCallTasks(first: 3) { totalCount edges { node { taskId name } } } }' }),
-    });
+    const inFlight = postGraphQL(`${base}/graphql`, { query: 'query Slow { groupCallTasks(first: 3) { totalCount edges { node { taskId name } } } }' }, { accept: undefined });
     // The query has reached the upstream: it is in flight inside the gateway.
     await waitFor(() => sim.counters.groupCallTasks > 0, 5_000, 'the upstream call');
     expect(gw.child.kill('SIGTERM')).toBe(true);
@@ -79,7 +71,7 @@ describe('graceful shutdown', () => {
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(res.headers.get('connection')).toBe('close');
-    const body = (await res.json()) as any;
+    const body = res.json;
     expect(body.errors).toBeUndefined();
     expect(body.data.groupCallTasks.edges).toHaveLength(3);
     expect(typeof body.data.groupCallTasks.edges[0].node.taskId).toBe('number');

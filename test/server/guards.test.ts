@@ -7,8 +7,8 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack';
-import { getUrl, parseLines, postGraphQL } from '../plugins/support';
+import { getUrl, postGraphQL } from '../helpers/http';
+import { parseLines, startStack, type Stack } from '../helpers/stack';
 
 describe('MAX_CONCURRENT_REQUESTS', () => {
   let stack: Stack;
@@ -61,9 +61,9 @@ describe('MAX_BODY_BYTES', () => {
   const padded = (bytes: number) => JSON.stringify({ query: `{ __typename }${' '.repeat(bytes)}` });
 
   it('answers a body larger than MAX_BODY_BYTES with 413', async () => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: padded(MAX_BODY_BYTES + 1_000) });
+    const res = await postGraphQL(url, padded(MAX_BODY_BYTES + 1_000), { accept: undefined });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as any).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(res.json.errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('answers a chunked body (no Content-Length) that grows past MAX_BODY_BYTES with 413', async () => {
@@ -89,9 +89,9 @@ describe('MAX_BODY_BYTES', () => {
   it('serves a body just under the limit', async () => {
     const body = padded(MAX_BODY_BYTES - 200);
     expect(Buffer.byteLength(body)).toBeLessThan(MAX_BODY_BYTES);
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await postGraphQL(url, body, { accept: undefined });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(res.json).toEqual({ data: { __typename: 'Query' } });
   });
 });
 

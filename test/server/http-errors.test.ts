@@ -6,25 +6,13 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { Duplex, Writable } from 'node:stream';
+import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger';
 import { answeredAsHttpError, answerHttpError, answerHttpErrorOnSocket, httpErrorBody, httpErrorResponse } from '../../src/server/http-errors';
-import { startStack, type Stack } from '../helpers/stack';
-import { parseLines } from '../plugins/support';
+import { getUrl } from '../helpers/http';
+import { captureLog, parseLines, startStack, type Stack } from '../helpers/stack';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function capturedLog() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { log: createLogger({ level: 'info', pretty: false, destination }), lines: () => parseLines(lines) };
-}
 
 const TEAPOT = { status: 503, code: 'OVERLOADED', message: 'Busy.', headers: { 'retry-after': '1' } };
 
@@ -36,7 +24,7 @@ describe('the builder and its writers', () => {
   describe('on a node:http response', () => {
     let server: Server;
     let base: string;
-    const { log, lines } = capturedLog();
+    const { log, parsed: lines } = captureLog();
     let sendFirst = false;
     beforeAll(async () => {
       server = createServer((req, res) => {
@@ -55,8 +43,8 @@ describe('the builder and its writers', () => {
     });
 
     it('answers with the body, the extra headers, a content length, the client id, and one log line', async () => {
-      const res = await fetch(base, { headers: { 'x-request-id': 'node-1' } });
-      const text = await res.text();
+      const res = await getUrl(base, { 'x-request-id': 'node-1' });
+      const text = res.text;
       expect(res.status).toBe(503);
       expect(JSON.parse(text)).toEqual({ errors: [{ message: 'Busy.', extensions: { code: 'OVERLOADED' } }] });
       expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -69,8 +57,7 @@ describe('the builder and its writers', () => {
     });
 
     it('replaces an unsafe id with a fresh one', async () => {
-      const res = await fetch(base, { headers: { 'x-request-id': 'has spaces' } });
-      await res.text();
+      const res = await getUrl(base, { 'x-request-id': 'has spaces' });
       expect(res.headers.get('x-request-id')).toMatch(UUID);
       expect(lines().some((l) => l.requestId === res.headers.get('x-request-id'))).toBe(true);
     });
@@ -97,7 +84,7 @@ describe('the builder and its writers', () => {
   });
 
   it('as a fetch Response (yoga plugins), remembering that the request is answered and logged', async () => {
-    const { log, lines } = capturedLog();
+    const { log, parsed: lines } = captureLog();
     const request = new Request('http://localhost/nope', { headers: { 'x-request-id': 'fetch-1' } });
     expect(answeredAsHttpError(request)).toBe(false);
     const res = httpErrorResponse(request, { status: 401, code: 'UNAUTHENTICATED', message: 'Missing bearer token.', headers: { 'www-authenticate': 'Bearer' } }, log);
@@ -110,7 +97,7 @@ describe('the builder and its writers', () => {
   });
 
   it('as raw HTTP/1.1 on a socket (Node gives no response object), closing the connection', () => {
-    const { log, lines } = capturedLog();
+    const { log, parsed: lines } = captureLog();
     let written = '';
     const socket = new Duplex({
       read() {},

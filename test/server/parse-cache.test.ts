@@ -9,8 +9,8 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentWeight, failedTextWeight } from '../../src/server/document-weight';
 import { createParseCache, DEFAULT_PARSE_CACHE_LIMITS } from '../../src/server/parse-cache';
-import { startStack, type Stack } from '../helpers/stack';
-import { postGraphQL, spawnGateway, type GatewayProcess } from '../plugins/support';
+import { postGraphQL } from '../helpers/http';
+import { spawnGateway, startStack, type GatewayProcess, type Stack } from '../helpers/stack';
 
 const BUDGET = DEFAULT_PARSE_CACHE_LIMITS.maxDocumentBytes;
 const padded = (i: number) => `query Q${i} { __typename }\n#${'x'.repeat(95_000)}${i}`;

@@ -3,8 +3,8 @@
  * probe is shared and cached, so a burst of checks costs at most one upstream call.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getUrl } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
-import { getUrl } from '../plugins/support';
 
 // Long enough that a loaded machine still answers the "within the period" checks inside it.
 const CACHE_MS = 800;

@@ -5,28 +5,16 @@
  * An upgrade of graphql-yoga that moves one of these rules fails here.
  */
 import fc from 'fast-check';
-import type { Plugin } from 'graphql-yoga';
+import { createSchema, createYoga, type Plugin } from 'graphql-yoga';
 import { parse } from 'graphql';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { operationLabeler, recordOperation, useMetrics } from '../../src/plugins/use-metrics';
-import { createContextFactory } from '../../src/server/context';
-import { createGatewayYoga } from '../../src/server/yoga';
-import { isPlainJson, negotiateMediaType, operationMetricParams, plainParams } from '../../src/server/yoga-mirror';
+import { answerableAccept, isPlainJson, negotiateMediaType, operationMetricParams, plainParams } from '../../src/server/yoga-mirror';
+import { offlineYoga } from '../helpers/stack';
 
 /** The gateway's yoga with extra plugins; no upstream (the operations here never call it). */
-function gatewayYoga(plugins: Plugin[] = []) {
-  const config = loadConfig({});
-  const log = createLogger({ level: 'silent', pretty: false });
-  const createContext = createContextFactory({
-    lines: new Map(),
-    settings: { zone: config.upstream.zone, defaultWindowDays: config.defaultWindowDays, join: config.join, requestDeadlineMs: 5_000 },
-    log,
-  });
-  return createGatewayYoga({ createContext, log, options: { plugins } });
-}
+const gatewayYoga = (plugins: Plugin[] = []) => offlineYoga({ plugins });
 
 /** Records the params of every request yoga executes. */
 function paramsCapture() {
@@ -55,10 +43,11 @@ describe('negotiateMediaType: the result processor yoga picks for a query', () =
     expect(negotiateMediaType('multipart/mixed')).toBeUndefined();
   });
 
-  /** The media type of yoga's answer when it is one the lane would write, else undefined. */
+  /** The media type of yoga's answer when it is one the lane would write, else undefined (406 included). */
   async function yogaMediaType(yoga: ReturnType<typeof gatewayYoga>, accept: string | undefined): Promise<string | undefined> {
     const res = await post(yoga, JSON.stringify({ query: '{ __typename }' }), accept === undefined ? {} : { accept });
     await res.arrayBuffer();
+    if (res.status === 406) return undefined;
     const type = /^(application\/graphql-response\+json|application\/json); charset=utf-8$/.exec(res.headers.get('content-type') ?? '');
     return type?.[1];
   }
@@ -102,6 +91,34 @@ describe('negotiateMediaType: the result processor yoga picks for a query', () =
         expect(negotiateMediaType(value)).toBe(await yogaMediaType(yoga, value));
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("answerableAccept: whether yoga has a result processor for a query's result", () => {
+  it('agrees with a bare yoga (its own 406) on every Accept header, fixed and generated', async () => {
+    // Bare: the gateway's yoga answers 406 itself, before executing (use-media-types.ts), by this rule.
+    const bare = createYoga({ schema: createSchema({ typeDefs: 'type Query { a: Int }' }), logging: false });
+    const yogaAnswers = async (accept: string | undefined) => {
+      const res = await bare.fetch('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(accept === undefined ? {} : { accept }) },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      await res.arrayBuffer();
+      return res.status !== 406;
+    };
+    for (const accept of [undefined, '', '*/*', 'text/html', 'text/event-stream', 'multipart/mixed', 'application/xml', 'text/*', 'application/json; charset=latin1', 'image/png, */*;q=0.1', ',', 'APPLICATION/JSON']) {
+      expect(answerableAccept(accept), String(accept)).toBe(await yogaAnswers(accept));
+    }
+    const mediaType = fc.constantFrom('*/*', 'application/*', 'application/json', 'text/event-stream', 'multipart/mixed', 'text/html', 'text/*', 'image/png', '*/json', 'Multipart/Mixed', '');
+    const param = fc.constantFrom('', ';charset=utf-8', ';charset=latin1', ';q=0.5');
+    const accept = fc.array(fc.tuple(mediaType, param).map(([m, p]) => m + p), { minLength: 1, maxLength: 3 }).map((parts) => parts.join(', '));
+    await fc.assert(
+      fc.asyncProperty(accept, async (value) => {
+        expect(answerableAccept(value), value).toBe(await yogaAnswers(value));
+      }),
+      { numRuns: 100 },
     );
   });
 });

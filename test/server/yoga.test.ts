@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
+import { getUrl, postGraphQL, type HttpResult } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
-import { getUrl, postGraphQL, type HttpResult } from '../plugins/support';
 
 const MAX_DEPTH = 12;
 const MAX_ALIASES = 15;
@@ -110,11 +110,7 @@ describe('operation limits and CSRF prevention', () => {
     });
 
     it('refuses a form POST (no preflight in a browser) without the header', async () => {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `query=${query}`,
-      });
+      const res = await postGraphQL(url, `query=${query}`, { 'content-type': 'application/x-www-form-urlencoded', accept: undefined });
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
     });
@@ -133,6 +129,7 @@ describe('operation limits and CSRF prevention', () => {
   });
 });
 
+/** A browser's CORS preflight (OPTIONS). */
 async function preflight(base: string, origin: string) {
   return fetch(`${base}/graphql`, {
     method: 'OPTIONS',
@@ -140,12 +137,8 @@ async function preflight(base: string, origin: string) {
   });
 }
 
-async function post(base: string, origin: string) {
-  return fetch(`${base}/graphql`, {
-    method: 'POST',
-    headers: { origin, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ __typename }' }),
-  });
+function post(base: string, origin: string) {
+  return postGraphQL(`${base}/graphql`, { query: '{ __typename }' }, { origin, accept: undefined });
 }
 
 describe('CORS_ORIGINS unset', () => {
@@ -167,7 +160,7 @@ describe('CORS_ORIGINS unset', () => {
     const res = await post(stack.gateway.url, 'https://app.example');
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(res.headers.get('access-control-allow-credentials')).not.toBe('true');
-    expect(((await res.json()) as any).data.__typename).toBe('Query');
+    expect(res.json.data.__typename).toBe('Query');
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { md5Sign, startSimulator, type Simulator } from '../../src/simulator';
-import { ALL, body, call, FLOWS, md5, NOW, nowSeconds, query, TASKS, unwrap } from './helpers';
+import { ALL, body, call, FLOWS, md5, NOW, nowSeconds, query, TASKS, unwrap } from '../helpers/upstream-client';
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset, type Dataset } from '../../src/simulator';
 import { parseZone, toLocal } from '../../src/time';
-import { NOW } from './helpers';
+import { NOW } from '../helpers/upstream-client';
 
 const zone = parseZone('+08:00');
 const HOUR = 3_600_000;

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
 import { ENDPOINTS, startSimulator, type Simulator } from '../../src/simulator';
 import { toLocal } from '../../src/time';
-import { ALL, body, call, FLOWS, NOW, query, TASKS } from './helpers';
+import { ALL, body, call, control as simControl, FLOWS, NOW, query, TASKS } from '../helpers/upstream-client';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -156,10 +155,7 @@ describe('counters', () => {
 });
 
 describe('control endpoints', () => {
-  const control = async (method: 'GET' | 'POST', path: string, json?: unknown) => {
-    const res = await request(`${sim.url}${path}`, { method, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
-    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
-  };
+  const control = (method: 'GET' | 'POST', path: string, json?: unknown) => simControl(sim, method, path, json);
 
   it('report and reset counters without counting themselves', async () => {
     await query(sim, TASKS, page);

@@ -7,7 +7,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { toLocal } from '../../src/time';
-import { AGENT_TASKS, body, control, DETAIL, DETAIL_V3, detail, AGENT_FLOWS, FLOWS_V3, NOW, query, TASKS } from './helpers';
+import {
+  AGENT_FLOWS,
+  AGENT_TASKS,
+  body,
+  control,
+  DETAIL,
+  detail,
+  DETAIL_V3,
+  FLOWS_V3,
+  NOW,
+  query,
+  TASKS,
+} from '../helpers/upstream-client';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -255,10 +267,7 @@ describe('record controls', () => {
     ['zero steps', '/__sim/live/tick', { steps: 0 }, 400, 'steps'],
     ['a body that is not JSON', '/__sim/live/tick', '{', 400, 'JSON'],
   ])('refuse %s', async (_what, path, json, status, mentioned) => {
-    const res =
-      typeof json === 'string'
-        ? await fetch(`${sim.url}${path}`, { method: 'POST', body: json }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: string } }))
-        : await control<{ error: string }>(sim, 'POST', path, json);
+    const res = await control<{ error: string }>(sim, 'POST', path, json);
     expect(res.status).toBe(status);
     expect(res.body.error).toContain(mentioned);
   });

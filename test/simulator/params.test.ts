@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { FLOWS, NOW, query, TASKS } from './helpers';
+import { FLOWS, NOW, query, TASKS } from '../helpers/upstream-client';
 
 let sim: Simulator;
 beforeAll(async () => {

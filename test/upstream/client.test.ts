@@ -10,7 +10,7 @@ import { startSimulator, type EnvelopeMode, type Simulator } from '../../src/sim
 import { UpstreamClient, type UpstreamClientOptions, type UpstreamEvent } from '../../src/upstream/client';
 import { createLaafficApi } from '../../src/upstream/endpoints';
 import { productLine } from '../../src/upstream/lines';
-import { UpstreamError, type UpstreamErrorCode } from '../../src/upstream/errors';
+import { ClientClosedError, UpstreamError, type UpstreamErrorCode } from '../../src/upstream/errors';
 import { parseZone, toLocal } from '../../src/time';
 
 // ---------------------------------------------------------------------------------------------
@@ -614,6 +614,29 @@ describe('cancellation when every caller gives up', () => {
     ]);
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).toEqual(['ok', 'CANCELLED']);
+  });
+
+  it("a caller whose client went away (its signal's reason a ClientClosedError) gets that error, not UPSTREAM_TIMEOUT", async () => {
+    const c = makeClient({ retries: 0 });
+    const seen = outcomes(c);
+    sim.queueFault('latency', { latencyMs: 1_000 });
+    const gone = new AbortController();
+    const timedOut = new AbortController();
+    const closed = c.post(TASKS, body(), { signal: gone.signal });
+    const late = c.post(TASKS, body(), { signal: timedOut.signal });
+    gone.abort(new ClientClosedError());
+    timedOut.abort();
+    const [a, b] = await Promise.allSettled([closed, late]);
+    expect(a.status === 'rejected' && a.reason).toBeInstanceOf(ClientClosedError);
+    expect((a as PromiseRejectedResult).reason.code).toBe('CLIENT_CLOSED_REQUEST');
+    expect(b.status === 'rejected' && b.reason instanceof UpstreamError && b.reason.code).toBe('UPSTREAM_TIMEOUT');
+    // Already gone before the call: the same.
+    const before = new AbortController();
+    before.abort(new ClientClosedError());
+    await expect(c.post(TASKS, body({ current: 2 }), { signal: before.signal })).rejects.toBeInstanceOf(ClientClosedError);
+    await new Promise((r) => setTimeout(r, 50));
+    // The attempt nobody waited for is CANCELLED in the metrics, never an upstream error.
+    expect(seen.filter((o) => o !== 'CANCELLED')).toEqual([]);
   });
 
   it('a caller without a signal keeps the call alive whoever else leaves', async () => {

@@ -12,7 +12,7 @@ import { createLaafficApi } from '../../src/upstream/endpoints';
 import { productLine } from '../../src/upstream/lines';
 import { UpstreamError } from '../../src/upstream/errors';
 import { fromLocal, parseZone, type Zone } from '../../src/time';
-import type { GroupCallTaskRecord, RecallFlowRecord } from '../../src/upstream/records';
+import { expectedUpstreamFlow, expectedUpstreamTask } from '../helpers/records';
 
 const TASKS = '/v3/voice/group/call/query';
 const FLOWS = '/v3/voice/recallFlow/queryPage';
@@ -20,40 +20,6 @@ const NOW = Date.UTC(2025, 5, 1, 4, 0, 0);
 const DAY = 86_400_000;
 
 const sec = (ms: number) => Math.floor(ms / 1000) * 1000;
-
-function expectedTask(t: TaskRecord): GroupCallTaskRecord {
-  return {
-    product: 'GROUP_CALL',
-    taskId: t.taskId,
-    taskName: t.taskName,
-    status: t.status,
-    rate: t.rate,
-    numCnt: t.numCnt,
-    callNum: t.callNum,
-    success: t.success,
-    fail: t.fail,
-    createdTime: t.createdTime,
-    createdAt: t.createdMs,
-    scriptId: t.scriptId ?? null,
-    taskType: t.taskType ?? null,
-  };
-}
-
-function expectedFlow(f: FlowRecord): RecallFlowRecord {
-  return {
-    product: 'GROUP_CALL',
-    keyId: f.keyId,
-    taskId: f.taskId,
-    taskName: f.taskName,
-    createTime: f.createTime,
-    createdAt: f.createdMs,
-    recallType: f.recallType,
-    recallInterval: f.recallInterval,
-    recallNum: f.recallNum,
-    finishNum: f.finishNum,
-    status: f.status,
-  };
-}
 
 const inWindow = (ms: number, from: number, to: number) => ms >= sec(from) && ms <= sec(to);
 
@@ -112,7 +78,7 @@ describe.each(['+08:00', 'America/New_York', '-05:30'])('zone %s', (timezone) =>
     const page1 = await f.api.queryGroupCallTasks({ current: 1, size: 100, from, to });
     expect(page1.total).toBe(expected.length);
     expect(page1.records.map((r) => r.taskId)).toEqual(expected.slice(0, 100).map((t) => t.taskId));
-    expect(page1.records).toEqual(expected.slice(0, 100).map(expectedTask));
+    expect(page1.records).toEqual(expected.slice(0, 100).map(expectedUpstreamTask));
     const all = await allTaskPages(f.api, { current: 1, size: 100, from, to });
     expect(all.records.map((r) => r.taskId)).toEqual(expected.map((t) => t.taskId));
     expect(f.sim.counters.groupCallTasks).toBe(1 + Math.ceil(expected.length / 100));
@@ -144,7 +110,7 @@ describe.each(['+08:00', 'America/New_York', '-05:30'])('zone %s', (timezone) =>
     expect(expected.length).toBeGreaterThan(0);
     const page = await f.api.queryRecallFlows({ current: 1, size: 100, from, to });
     expect(page.total).toBe(expected.length);
-    expect(page.records).toEqual(expected.slice(0, 100).map(expectedFlow));
+    expect(page.records).toEqual(expected.slice(0, 100).map(expectedUpstreamFlow));
     for (const r of page.records) expect(r.createdAt).toBe(fromLocal(r.createTime, f.zone));
   });
 });
@@ -227,7 +193,7 @@ describe('filters map to the upstream params', () => {
     const expected = windowFlows.filter((x) => String(x.taskId) === id || x.taskName.toLowerCase().includes(id));
     const page = await f.api.queryRecallFlows({ current: 1, size: 100, from, to, taskName: id });
     expect(page.total).toBe(expected.length);
-    expect(page.records).toEqual(expected.map(expectedFlow));
+    expect(page.records).toEqual(expected.map(expectedUpstreamFlow));
     const ofParent = page.records.filter((r) => r.taskId === parentId);
     expect(ofParent.length).toBe(counts.get(parentId));
     expect(page.total).toBeLessThan(windowFlows.length);
@@ -279,10 +245,10 @@ describe('createUpstream (built from the configuration)', () => {
     const tasks = await upstream.api.queryGroupCallTasks({ current: 1, size: 20, from, to: NOW });
     const expected = sim.dataset.tasks.filter((t) => inWindow(t.createdMs, from, NOW));
     expect(tasks.total).toBe(expected.length);
-    expect(tasks.records).toEqual(expected.slice(0, 20).map(expectedTask));
+    expect(tasks.records).toEqual(expected.slice(0, 20).map(expectedUpstreamTask));
     const flows = await upstream.api.queryRecallFlows({ current: 1, size: 20, from, to: NOW });
     expect(flows.records).toEqual(
-      sim.dataset.flows.filter((x) => inWindow(x.createdMs, from, NOW)).slice(0, 20).map(expectedFlow),
+      sim.dataset.flows.filter((x) => inWindow(x.createdMs, from, NOW)).slice(0, 20).map(expectedUpstreamFlow),
     );
     expect(sim.counters).toEqual({ groupCallTasks: 1, recallFlows: 1 });
   });

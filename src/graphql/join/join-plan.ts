@@ -23,14 +23,21 @@ export interface JoinWindow {
   keys: ParentKey[];
 }
 
-/** Windows `[hint - lookback, hint + skew]` (or the key's own) per key, merged where they overlap or touch. */
-export function mergeWindows(keys: readonly ParentKey[], lookbackMs: number, skewMs: number): JoinWindow[] {
-  const spans = keys.map((key) => ({ key, from: key.window?.from ?? key.hint - lookbackMs, to: key.window?.to ?? key.hint + skewMs }));
+/**
+ * Windows `[hint - lookback, hint + skew]` (or the key's own) per key, merged where they overlap or
+ * touch, none longer than `maxSpanMs` (the longest window the upstream serves): a key's own window
+ * is cut to it, and merging stops where it would pass it.
+ */
+export function mergeWindows(keys: readonly ParentKey[], lookbackMs: number, skewMs: number, maxSpanMs = Infinity): JoinWindow[] {
+  const spans = keys.map((key) => {
+    const from = key.window?.from ?? key.hint - lookbackMs;
+    return { key, from, to: Math.min(key.window?.to ?? key.hint + skewMs, from + maxSpanMs) };
+  });
   spans.sort((a, b) => a.from - b.from);
   const windows: JoinWindow[] = [];
   for (const { key, from, to } of spans) {
     const current = windows[windows.length - 1];
-    if (current && from <= current.to + 1000) {
+    if (current && from <= current.to + 1000 && Math.max(current.to, to) - current.from <= maxSpanMs) {
       current.to = Math.max(current.to, to);
       current.keys.push(key);
     } else {

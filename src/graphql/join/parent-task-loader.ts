@@ -66,7 +66,8 @@ async function findParents(
     }
   };
   const { lookbackHours, skewMinutes } = ctx.settings.join;
-  const windows = mergeWindows(keys, lookbackHours * 3_600_000, skewMinutes * 60_000);
+  const maxDays = ctx.settings.maxWindowDays;
+  const windows = mergeWindows(keys, lookbackHours * 3_600_000, skewMinutes * 60_000, maxDays === undefined ? Infinity : maxDays * 86_400_000);
   await Promise.all(windows.map((w) => readWindow(ctx, api, w, found, take)));
   return found;
 }

@@ -54,7 +54,15 @@ export interface WindowInput {
    * client's: when it falls after the end the list is empty rather than an input error.
    */
   clampFrom?: boolean;
+  /**
+   * The longest window the upstream serves, in days (LAAFFIC_MAX_WINDOW_DAYS): a longer one, from
+   * the filter or a cursor, is refused as the client's input (BAD_USER_INPUT) before any call,
+   * instead of the upstream's `-22` (UPSTREAM_BAD_REQUEST). Absent: not checked.
+   */
+  maxWindowDays?: number;
 }
+
+const DAY_SECONDS = 86_400;
 
 function checkSize(name: string, value: number | null | undefined): number | undefined {
   if (value === null || value === undefined) return undefined;
@@ -94,6 +102,13 @@ export function resolveWindow<C extends PinnedCursor = CursorData>(
     input.createdFrom != null ? Math.ceil(input.createdFrom / 1000) : (pinned?.from ?? to - input.defaultWindowSeconds);
   if (from > to && input.clampFrom) from = to;
   if (from > to) throw new InputError('`createdFrom` must not be after `createdTo`');
+  const max = input.maxWindowDays;
+  if (max !== undefined && to - from > max * DAY_SECONDS) {
+    const days = Math.ceil(((to - from) / DAY_SECONDS) * 10) / 10;
+    throw new InputError(
+      `The window from \`filter.createdFrom\` to \`filter.createdTo\` spans ${days} days; the upstream serves at most ${max} days (LAAFFIC_MAX_WINDOW_DAYS): narrow the window.`,
+    );
+  }
   return { window: { from, to, filter: fingerprint }, after, before };
 }
 

@@ -21,6 +21,18 @@ describe('mergeWindows', () => {
     expect(windows[1]!.keys.map((k) => k.taskId)).toEqual([3]);
   });
 
+  it('never makes a window longer than the upstream serves: merging stops there, a long own window is cut', () => {
+    // Parents a day apart, 10 days in all: one window of 10 days, or 4-day windows at most.
+    const keys = Array.from({ length: 10 }, (_, i) => key(i, (100 + 24 * i) * H));
+    expect(mergeWindows(keys, 24 * H, 0)).toHaveLength(1);
+    const capped = mergeWindows(keys, 24 * H, 0, 96 * H);
+    expect(capped.length).toBeGreaterThan(1);
+    for (const w of capped) expect(w.to - w.from).toBeLessThanOrEqual(96 * H);
+    expect(capped.flatMap((w) => w.keys.map((k) => k.taskId)).sort((a, b) => a - b)).toEqual(keys.map((k) => k.taskId));
+    const own = mergeWindows([{ ...key(1, 0), window: { from: 0, to: 1000 * H } }], 24 * H, 0, 96 * H);
+    expect(own).toEqual([{ from: 0, to: 96 * H, keys: [expect.objectContaining({ taskId: 1 })] }]);
+  });
+
   it('returns no window for no keys', () => {
     expect(mergeWindows([], H, 0)).toEqual([]);
   });

@@ -1,7 +1,11 @@
+/**
+ * The simulator's queries (src/simulator/store.ts) over real HTTP: the task list's window and
+ * filters, paging, the recall-flow list, and the envelope variants the answers come in.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type FlowRecord, type Simulator, type TaskRecord } from '../../src/simulator';
 import { toLocal } from '../../src/time';
-import { ALL, body, FLOWS, NOW, query, TASKS } from './helpers';
+import { ALL, body, FLOWS, NOW, query, TASKS } from '../helpers/upstream-client';
 
 let sim: Simulator;
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 /**
- * Both product lines over real HTTP: the AI Agent task list and its taskType rule, one id sequence
- * growing with creation time across the lines, the recall-flow path mapping (faithful and legacy),
- * the detail endpoints and their node rule, and faults, envelopes and counters on the new paths.
+ * The simulator's paths for both product lines (src/simulator/routes.ts) over real HTTP: the AI
+ * Agent task list and its taskType rule, one id sequence growing with creation time across the
+ * lines, the recall-flow path mapping (faithful and legacy), the detail endpoints and their node
+ * rule, and faults, envelopes and counters on the new paths.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,22 +15,22 @@ import {
 } from '../../src/simulator';
 import { parseZone, toLocal } from '../../src/time';
 import {
+  AGENT_FLOWS,
   AGENT_TASKS,
   ALL,
   body,
   call,
   control,
   DETAIL,
-  DETAIL_V3,
   detail,
-  AGENT_FLOWS,
+  DETAIL_V3,
   FLOWS_V3,
   NOW,
   nowSeconds,
   query,
   TASKS,
   unwrap,
-} from './helpers';
+} from '../helpers/upstream-client';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

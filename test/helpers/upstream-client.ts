@@ -1,6 +1,8 @@
 /**
- * Shared helpers for the simulator suites: a signed POST over real loopback HTTP (undici), and
- * an envelope reader that accepts the four variants so tests assert on the code, not the shape.
+ * A raw upstream client: calls straight to the simulator, as the provider's API is called (no
+ * gateway). A signed POST over real loopback HTTP (undici), an envelope reader that accepts the
+ * four variants so tests assert on the code, not the shape, the control endpoints, and the
+ * provider's paths. Used by the simulator suites.
  */
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
@@ -114,9 +116,13 @@ export interface DetailData {
   nodeList: Array<{ keyId: number; taskId?: number; nodeStatus: number; [setting: string]: unknown }>;
 }
 
-/** A control endpoint (no auth): method, path, JSON body; answers the status and parsed JSON. */
+/**
+ * A control endpoint (no auth): method, path, body (JSON.stringify'd, or a string sent as is);
+ * answers the status and parsed JSON.
+ */
 export async function control<T = Record<string, any>>(sim: Simulator, method: 'GET' | 'POST', path: string, json?: unknown) {
-  const res = await request(`${sim.url}${path}`, { method, ...(json === undefined ? {} : { body: JSON.stringify(json) }) });
+  const body = json === undefined ? undefined : typeof json === 'string' ? json : JSON.stringify(json);
+  const res = await request(`${sim.url}${path}`, { method, ...(body === undefined ? {} : { body }) });
   return { status: res.statusCode, body: (await res.body.json()) as T };
 }
 
