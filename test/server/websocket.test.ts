@@ -418,6 +418,9 @@ describe('shutdown', () => {
     }
     expect(stack.gateway.live.stats()).toEqual({ subscriptions: 0, watches: 0, polling: 0 });
     expect(stack.gateway.websocket.connections).toBe(0);
+    // Nothing left open on the server side: no listener, no socket.
+    expect(stack.gateway.server.listening).toBe(false);
+    expect(await new Promise((r) => stack.gateway.server.getConnections((_e, n) => r(n)))).toBe(0);
     (stuck.ws as unknown as { _socket: { destroy(): void } })._socket.destroy();
   });
 });
