@@ -139,13 +139,41 @@ class Ended {
 /**
  * The hub's events, with its final error (a failed watch, a slow consumer…) yielded as a value:
  * the resolver throws it, so the client's last payload is that coded error, then completion.
+ * Not an async generator: a generator's return() waits for its pending next(), i.e. for the
+ * watch's next event, so a client leaving a quiet watch would stay subscribed (and the watch
+ * polled) until something changed. return() here ends the hub's subscription at once.
  */
-async function* untilError<T>(events: AsyncIterableIterator<LiveEvent<T>>): AsyncGenerator<LiveEvent<T> | Ended> {
-  try {
-    for await (const event of events) yield event;
-  } catch (err) {
-    yield new Ended(err);
-  }
+function untilError<T>(events: AsyncIterableIterator<LiveEvent<T>>): AsyncIterableIterator<LiveEvent<T> | Ended> {
+  let finished = false;
+  const done = (): IteratorResult<LiveEvent<T> | Ended> => ({ done: true, value: undefined });
+  const iterator: AsyncIterableIterator<LiveEvent<T> | Ended> = {
+    async next() {
+      if (finished) return done();
+      try {
+        const result = await events.next();
+        if (result.done) finished = true;
+        return finished ? done() : result;
+      } catch (err) {
+        if (finished) return done();
+        finished = true;
+        return { done: false, value: new Ended(err) };
+      }
+    },
+    async return() {
+      finished = true;
+      await events.return?.();
+      return done();
+    },
+    async throw(err?: unknown) {
+      finished = true;
+      await events.return?.();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 function liveOf(ctx: GatewayContext) {

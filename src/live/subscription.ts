@@ -26,6 +26,8 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
   /** Live events at or before this position were already delivered (a cursor ahead of this replica). */
   private skipUntil: StreamPosition | null = null;
   started = false;
+  /** Cut off by its own queue (LIVE_SLOW_CONSUMER): the cleanup counts it in the metrics. */
+  slow = false;
 
   constructor(
     private readonly maxBuffered: number,
@@ -61,6 +63,7 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
     if (skip && skip.epoch === position.epoch && compareIds(position.id, skip.id) <= 0) return;
     this.queue.push(event);
     if (this.queue.length - this.queueIndex > this.maxBuffered) {
+      this.slow = true;
       this.fail(new LiveError('LIVE_SLOW_CONSUMER', `the subscriber fell more than ${this.maxBuffered} events behind`), true);
       return;
     }
