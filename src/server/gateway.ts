@@ -90,7 +90,9 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     observeBatch: metrics.observeBatch,
     shutdown: shutdown.signal,
   };
-  const live: LiveAccess = { hub, pollContext: () => createGatewayContext({ ...contextDeps, live }) };
+  // A poll's context is never disposed (its events resolve whenever each subscriber reads them):
+  // it holds no listener on the shutdown signal, only its own unref'd deadline timer.
+  const live: LiveAccess = { hub, pollContext: () => createGatewayContext({ ...contextDeps, shutdown: undefined, live }) };
   const createContext = createContextFactory({ ...contextDeps, live });
   const { persistedOperations } = config;
   // One graphql-jit compilation per operation, whichever path executes it.
