@@ -139,35 +139,41 @@ class Ended {
 /**
  * The hub's events, with its final error (a failed watch, a slow consumer…) yielded as a value:
  * the resolver throws it, so the client's last payload is that coded error, then completion.
- * Not an async generator: a generator's return() waits for the next() it is suspended in, and
- * that next() waits for the watch's next event, so a client that went away (the transport calls
- * return()) would keep its subscription, and the watch its polls, until a change came. return()
- * here ends the hub's subscription at once, which also settles a pending next().
+ * Not an async generator: a generator's return() waits for its pending next(), i.e. for the
+ * watch's next event, so a client leaving a quiet watch would stay subscribed (and the watch
+ * polled) until something changed. return() here ends the hub's subscription at once.
  */
 function untilError<T>(events: AsyncIterableIterator<LiveEvent<T>>): AsyncIterableIterator<LiveEvent<T> | Ended> {
-  let over = false;
-  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
-  return {
-    async next(): Promise<IteratorResult<LiveEvent<T> | Ended>> {
-      if (over) return done();
+  let finished = false;
+  const done = (): IteratorResult<LiveEvent<T> | Ended> => ({ done: true, value: undefined });
+  const iterator: AsyncIterableIterator<LiveEvent<T> | Ended> = {
+    async next() {
+      if (finished) return done();
       try {
         const result = await events.next();
-        if (result.done) over = true;
-        return result;
+        if (result.done) finished = true;
+        return finished ? done() : result;
       } catch (err) {
-        over = true;
+        if (finished) return done();
+        finished = true;
         return { done: false, value: new Ended(err) };
       }
     },
     async return() {
-      over = true;
+      finished = true;
       await events.return?.();
       return done();
     },
+    async throw(err?: unknown) {
+      finished = true;
+      await events.return?.();
+      throw err;
+    },
     [Symbol.asyncIterator]() {
-      return this;
+      return iterator;
     },
   };
+  return iterator;
 }
 
 function liveOf(ctx: GatewayContext) {

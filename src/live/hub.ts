@@ -253,6 +253,8 @@ class Hub<T> implements LiveHub<T> {
     const sub = new Subscription<T>(
       this.maxBuffered,
       (s) => {
+        // Watch-wide errors are counted where they end the watch; this one is the subscriber's own.
+        if (s.slow) this.metrics.ended('LIVE_SLOW_CONSUMER');
         this.subscriptionCount--;
         if (connection !== undefined) {
           const n = (this.perConnection.get(connection) ?? 1) - 1;

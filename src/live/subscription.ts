@@ -53,6 +53,8 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
   /** Live events at or before this position were already delivered (a cursor ahead of this replica). */
   private skipUntil: StreamPosition | null = null;
   started = false;
+  /** Cut off by its own queue (LIVE_SLOW_CONSUMER): the cleanup counts it in the metrics. */
+  slow = false;
 
   constructor(
     private readonly maxBuffered: number,
@@ -87,12 +89,24 @@ export class Subscription<T> implements AsyncIterableIterator<LiveEvent<T>> {
     const skip = this.skipUntil;
     if (skip && skip.epoch === position.epoch && compareIds(position.id, skip.id) <= 0) return;
     this.queue.push(event);
-    if (this.queue.length - this.queueIndex > this.maxBuffered) {
+    // A poll's events are pushed together: only those of earlier polls still waiting say the
+    // consumer is slow (a fast one may hold a whole poll, up to twice the watch, for a moment).
+    if (event.batch !== this.lastBatch) {
+      this.lastBatch = event.batch;
+      this.inLastBatch = 0;
+    }
+    this.inLastBatch++;
+    if (this.queue.length - this.queueIndex - this.inLastBatch > this.maxBuffered) {
+      this.slow = true;
       this.fail(new LiveError('LIVE_SLOW_CONSUMER', `the subscriber fell more than ${this.maxBuffered} events behind`), true);
       return;
     }
     this.notify();
   }
+
+  /** The batch of the newest pushed event, and how many of its events were pushed. */
+  private lastBatch: unknown = null;
+  private inLastBatch = 0;
 
   get isClosed(): boolean {
     return this.closed;

@@ -4,6 +4,7 @@
  * closed in order (drain the server, then the upstream pool). Everything else is in its own room:
  * guards.ts, yoga.ts, fast-lane.ts, context.ts, routes.ts, http-errors.ts.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCluster, createClusterMetrics, type Cluster } from '../cluster';
@@ -57,6 +58,8 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
   );
   // Fired when the shutdown deadline passes: every request still in flight ends its upstream work.
   const shutdown = new AbortController();
+  // Every request and subscription in progress listens to it (until its context is disposed).
+  setMaxListeners(0, shutdown.signal);
   // Live updates: one hub per process over the cluster's shared state (Redis or memory).
   const cluster = await createCluster({
     redisUrl: config.cluster.redisUrl,
@@ -87,7 +90,9 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
     observeBatch: metrics.observeBatch,
     shutdown: shutdown.signal,
   };
-  const live: LiveAccess = { hub, pollContext: () => createGatewayContext({ ...contextDeps, live }) };
+  // A poll's context is never disposed (its events resolve whenever each subscriber reads them):
+  // it holds no listener on the shutdown signal, only its own unref'd deadline timer.
+  const live: LiveAccess = { hub, pollContext: () => createGatewayContext({ ...contextDeps, shutdown: undefined, live }) };
   const createContext = createContextFactory({ ...contextDeps, live });
   const { persistedOperations } = config;
   // One graphql-jit compilation per operation, whichever path executes it.
@@ -173,7 +178,9 @@ export async function startGateway(config: Config, credentials: UpstreamCredenti
       // Stop accepting first; then end the subscriptions (LIVE_SHUTTING_DOWN, with a cursor to
       // resume elsewhere), so their streams finish and the drain is not held by them.
       const drained = guarded.drain();
-      await Promise.all([hub.close(), websocket.close()]);
+      // The hub first: its LIVE_SHUTTING_DOWN errors must reach graphql-ws clients before the close frames.
+      await hub.close();
+      await websocket.close();
       await drained;
       await cluster.close();
       await upstream.client.close();

@@ -8,6 +8,7 @@
  * `connection_init` payload; a refused upgrade is answered like every HTTP-level error.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
@@ -50,12 +51,27 @@ interface Extra extends Record<PropertyKey, unknown> {
   closed: AbortController;
 }
 
-/** The allow-list check of the persisted-operations plugin, for a graphql-ws payload. */
-function allowedOperation(list: Map<string, string>, payload: { query?: string | null; extensions?: Record<string, unknown> | null }): string | undefined {
+/**
+ * The allow-list check of the persisted-operations plugin, for a graphql-ws payload: the listed
+ * operation's text, or the refusal yoga's plugin gives the same request over HTTP (same message,
+ * same code), so a client sees one behaviour whichever transport it uses.
+ */
+function allowedOperation(
+  list: Map<string, string>,
+  payload: { query?: string | null; extensions?: Record<string, unknown> | null },
+): string | GraphQLError {
+  const refusal = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
   const persisted = payload.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined;
-  if (persisted && typeof persisted.sha256Hash === 'string') return list.get(persisted.sha256Hash);
-  return undefined;
+  if (persisted && typeof persisted.sha256Hash === 'string') {
+    return list.get(persisted.sha256Hash) ?? refusal('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_IN_LIST');
+  }
+  // graphql-ws requires a query string: '' with a hash is how its clients send a persisted operation.
+  if (payload.query) return refusal('PersistedQueryOnly', 'CANNOT_SEND_PQ_ID_AND_BODY');
+  return refusal('PersistedQueryKeyNotFound', 'PERSISTED_QUERY_ID_REQUIRED');
 }
+
+/** How long a client gets to answer the close frame at shutdown before its socket is cut. */
+const CLOSE_GRACE_MS = 1_000;
 
 export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWebSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxMessageBytes });
@@ -87,6 +103,9 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
         const extra = ctx.extra as Extra;
         extra.connectionId = randomUUID();
         extra.closed = new AbortController();
+        // Every operation of the connection (up to LIVE_MAX_SUBSCRIPTIONS_PER_CONNECTION at once)
+        // listens to it until its context is disposed: not a leak, no warning.
+        setMaxListeners(0, extra.closed.signal);
         if (!o.bearer) return true;
         const fromInit = ctx.connectionParams?.authorization;
         const header = extra.request.headers.authorization ?? (typeof fromInit === 'string' ? fromInit : undefined);
@@ -105,9 +124,7 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
         let query = payload.query;
         if (o.persistedOperations) {
           const allowed = allowedOperation(o.persistedOperations, payload);
-          if (allowed === undefined) {
-            return [new GraphQLError('Only persisted operations are allowed here.', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } })];
-          }
+          if (allowed instanceof GraphQLError) return [allowed];
           query = allowed;
         }
         if (typeof query !== 'string' || query === '') {
@@ -128,7 +145,14 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
         } catch (err) {
           return [maskError(err)];
         }
-        const errors = validate(schema, document);
+        // Some rules (graphql-armor's depth and alias limits) throw their refusal instead of
+        // returning it: uncaught, graphql-ws would close the whole connection with 4500.
+        let errors: readonly unknown[];
+        try {
+          errors = validate(schema, document);
+        } catch (err) {
+          errors = [err];
+        }
         if (errors.length > 0) return errors.map((e: unknown) => maskError(e));
         const args: ExecutionArgs = {
           schema,
@@ -160,7 +184,14 @@ export function attachWebSocket(server: Server, o: WebSocketOptions): GatewayWeb
       const running = () => [...contexts].some((c) => Object.keys(c.subscriptions).length > 0);
       while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       for (const ws of wss.clients) ws.close(1001, 'going away');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
+      // A client that does not answer the close frame (not reading, or gone without a FIN) would
+      // hold the shutdown for ws's closing timeout (30 s): it gets a short grace, then its socket is cut.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+      clearTimeout(timer);
+      for (const ws of wss.clients) ws.terminate();
+      await closed;
     },
   };
 }

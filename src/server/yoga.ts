@@ -102,6 +102,9 @@ export interface YogaDeps {
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
+/** The header that lets a request a browser would not preflight (a GET) through CSRF prevention. */
+const CSRF_HEADER = 'x-graphql-yoga-csrf';
+
 export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   const o: YogaOptions = { ...DEFAULT_YOGA_OPTIONS, ...deps.options };
   const { log } = deps;
@@ -116,7 +119,7 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
   plugins.push(...(o.plugins ?? []));
   plugins.push(
     // The request's own checks, each answered with a body and a code: CSRF (403), media types (415, 406).
-    useCsrfPrevention({ header: 'x-graphql-yoga-csrf', log }),
+    useCsrfPrevention({ header: CSRF_HEADER, log }),
     useMediaTypes({ log }),
     useOperationLimits(o.limits),
     useValidationRules({ hideSuggestions: !o.introspection }),
@@ -138,7 +141,10 @@ export function createGatewayYoga(deps: YogaDeps): GatewayYoga {
     healthCheckEndpoint: YOGA_HEALTH_CHECK_DISABLED,
     landingPage: false,
     logging: false,
-    graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY } : false,
+    // GraphiQL runs a subscription as a GET of text/event-stream, which the CSRF rule refuses
+    // without its header (403 CSRF_HEADER_REQUIRED: no subscription ran from GraphiQL); GraphiQL is
+    // same-origin script, so it sends the header on every request.
+    graphiql: o.graphiql ? { title: 'Laaffic gateway', defaultQuery: DEFAULT_QUERY, additionalHeaders: { [CSRF_HEADER]: 'graphiql' } } : false,
     // GraphiQL's assets are served by the gateway itself (no CDN: it works offline and behind
     // firewalls). They weigh ~33 MB of heap, so they load on the first GraphiQL page, never when
     // GraphiQL is off.

@@ -200,7 +200,8 @@ const RecallNodeWire = z.object({
   keyId: int,
   // 0 or below names no task: an unstarted node, as far as a caller can tell.
   taskId: int.nullish().transform((v) => (v == null || v <= 0 ? null : v)),
-  nodeStatus: int,
+  // Documented, but the pages are partial: a node without one is of an unknown status (-1), not a broken answer.
+  nodeStatus: int.nullish().transform((v) => v ?? -1),
 });
 
 const RecallFlowDetailWire = z.object({

@@ -57,16 +57,31 @@ describe('Subscription', () => {
     expect(cleaned).toHaveLength(1);
   });
 
-  it('past maxBuffered waiting events: LIVE_SLOW_CONSUMER at once, the queue dropped', async () => {
+  it('past maxBuffered waiting events of earlier polls: LIVE_SLOW_CONSUMER at once, the queue dropped', async () => {
     const { sub, cleaned } = make(3);
     sub.begin([]);
-    for (let i = 1; i <= 4; i++) sub.push(ev(`e${i}`), at(`${i}-0`));
+    // Four polls of one event each: three wait; the fourth poll's event is the one that may wait.
+    for (let i = 1; i <= 4; i++) sub.push({ ...ev(`e${i}`), batch: new LiveBatch(`p${i}`, i) }, at(`${i}-0`));
+    expect(sub.isClosed).toBe(false);
+    sub.push({ ...ev('e5'), batch: new LiveBatch('p5', 5) }, at('5-0'));
     expect(sub.buffered).toBe(0);
     expect(sub.isClosed).toBe(true);
     expect(cleaned).toHaveLength(1);
     await expect(sub.next()).rejects.toMatchObject({ code: 'LIVE_SLOW_CONSUMER' });
     sub.push(ev('late'), at('9-0'));
     expect(await sub.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('one poll larger than maxBuffered is no slow consumer: a reader that keeps up gets all of it', async () => {
+    const { sub } = make(3);
+    sub.begin([]);
+    for (let i = 1; i <= 10; i++) sub.push(ev(`big${i}`), at(`1-${i}`));
+    expect(sub.isClosed).toBe(false);
+    expect(await ids(sub, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `big${i + 1}`));
+    // The same poll waiting whole when the next comes: that one is a slow consumer.
+    for (let i = 1; i <= 4; i++) sub.push(ev(`next${i}`), at(`2-${i}`));
+    sub.push({ ...ev('later'), batch: new LiveBatch('p2', 2) }, at('3-0'));
+    expect(sub.isClosed).toBe(true);
   });
 
   it('return() and an aborted signal end it quietly, waking a pending next()', async () => {

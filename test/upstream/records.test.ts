@@ -258,14 +258,16 @@ describe('parseRecallFlowDetail', () => {
     expect(parseRecallFlowDetail(absent).nodes).toEqual([]);
   });
 
-  it('passes unknown node status codes through', () => {
+  it('passes unknown node status codes through; a node without one is of unknown status (-1)', () => {
     expect(parseRecallFlowDetail(detail({ nodeList: [{ keyId: 1, taskId: 5, nodeStatus: 9 }] })).nodes[0]!.status).toBe(9);
+    expect(parseRecallFlowDetail(detail({ nodeList: [{ keyId: 1, taskId: 5 }] })).nodes[0]!.status).toBe(-1);
   });
 
   it.each([
     ['a missing keyId', (d: Record<string, unknown>) => delete d.keyId, 'keyId'],
     ['a mistyped node taskId', (d: Record<string, unknown>) => (d.nodeList = [{ keyId: 1, taskId: 'x', nodeStatus: 0 }]), 'taskId'],
-    ['a node without nodeStatus', (d: Record<string, unknown>) => (d.nodeList = [{ keyId: 1, taskId: 5 }]), 'nodeStatus'],
+    ['a node with a mistyped nodeStatus', (d: Record<string, unknown>) => (d.nodeList = [{ keyId: 1, taskId: 5, nodeStatus: 'done' }]), 'nodeStatus'],
+    ['a node without keyId', (d: Record<string, unknown>) => (d.nodeList = [{ taskId: 5, nodeStatus: 1 }]), 'keyId'],
     ['nodeList not an array', (d: Record<string, unknown>) => (d.nodeList = 'none'), 'nodeList'],
   ])('%s is UPSTREAM_INVALID_RESPONSE naming the field', (_what, mutate, field) => {
     const d = detail();
