@@ -261,6 +261,8 @@ describe('with GATEWAY_TOKENS and tight operation limits', () => {
 
   describe('clients that vanish', () => {
     it('a WebSocket or an SSE socket destroyed mid-stream: its subscriptions are dropped (hub and laaffic_live_subscriptions)', async () => {
+      // Earlier tests' subscriptions end as their clients close, which may still be under way.
+      await until(() => stack.gateway.live.stats().subscriptions === 0, 3_000, "the earlier tests' subscriptions to end");
       expect(await metric(stack, 'laaffic_live_subscriptions', AUTH)).toBe(0);
       const conn = await ws(stack, { headers: AUTH });
       const viaWs = [conn.subscribe({ query: TASKS, variables: tagged('WSauthZ') }), conn.subscribe({ query: TASKS, variables: tagged('WSauthZ') })];
