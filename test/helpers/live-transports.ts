@@ -7,6 +7,7 @@
  * No client library here on purpose: the tests see exactly what went over the wire.
  */
 import { WebSocket } from 'ws';
+import { sleep, until } from './live';
 
 export interface WireError {
   message: string;
@@ -42,15 +43,8 @@ export interface ResultStream<T = any> {
   stop(): Promise<void>;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export async function until(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
+// One pair of waiting helpers for every live suite.
+export { sleep, until };
 
 function baseStream<T>(stop: () => Promise<void>): ResultStream<T> {
   const s: ResultStream<T> = {
