@@ -1,11 +1,10 @@
 /**
  * The per-request context: the upstream API with this request's deadline and call accounting,
  * the request's clock and memory of list totals. Resolvers read only this; the join's
- * per-request state (loaders, known tasks) hangs off it through Pothos's context cache
+ * per-request state (loaders, known tasks) is created on first use and kept on it
  * (join/request-join.ts), so the context is complete when built.
  */
 import { setMaxListeners } from 'node:events';
-import { initContextCache } from '@pothos/core';
 import type { Logger } from 'pino';
 import type { LiveHub, LiveRecord } from '../live';
 import type { CallOptions, LaafficApi, ProductLineId } from '../upstream';
@@ -26,12 +25,6 @@ export interface RequestStats {
   upstreamCalls: number;
 }
 
-/**
- * The context-cache key (`initContextCache()`): per-request state cached on it survives yoga
- * copying the context into its own.
- */
-type ContextCacheKey = ReturnType<typeof initContextCache>;
-
 /** What the Subscription fields need: the live hub, and a request-like context per poll. */
 export interface LiveAccess {
   hub: LiveHub<LiveRecord>;
@@ -39,7 +32,7 @@ export interface LiveAccess {
   pollContext(): GatewayContext;
 }
 
-export interface GatewayContext extends ContextCacheKey {
+export interface GatewayContext {
   /** Live updates (absent where the gateway runs none, e.g. unit tests). */
   live?: LiveAccess;
   /** The transport connection the request came on (a WebSocket; an SSE request is its own). */
@@ -50,6 +43,8 @@ export interface GatewayContext extends ContextCacheKey {
    * after another).
    */
   livePoll?: GatewayContext;
+  /** The request's join state, created on first use by join/request-join.ts (`requestJoin(ctx)`, typed there). */
+  join?: unknown;
   /** The endpoints of each product line the gateway serves, in the configured order. */
   lines: ReadonlyMap<ProductLineId, LaafficApi>;
   settings: GatewaySettings;
@@ -108,7 +103,6 @@ export function createGatewayContext(deps: ContextDeps, signal?: AbortSignal, co
     },
   };
   return {
-    ...initContextCache(),
     lines: deps.lines,
     live: deps.live,
     connectionId,

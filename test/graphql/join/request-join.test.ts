@@ -1,6 +1,6 @@
 /**
  * request-join.ts, against an in-memory upstream that counts its calls: one RequestJoin per
- * request (Pothos's context cache, copies of the context included), known tasks cost nothing,
+ * request (kept on the context, copies of the context included), known tasks cost nothing,
  * parent lookups wait for the task lists in flight, and a page of tasks' flows is one batch.
  */
 import pino from 'pino';
