@@ -27,18 +27,23 @@ export const MAX_OFFSET = 1_000_000_000;
 /** End of 9998, in epoch seconds (see ../date-time.ts). */
 export const MAX_WINDOW_SECONDS = Math.floor(Date.UTC(9998, 11, 31, 23, 59, 59) / 1000);
 
+/** The JSON object inside any of our cursors, or undefined when the text is not one. */
+export function cursorObject(cursor: string): Record<string, unknown> | undefined {
+  if (cursor.length === 0 || cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  try {
+    const raw: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes a cursor, or throws a BAD_USER_INPUT error naming the argument. */
 export function decodeCursor(cursor: string, argName: string): CursorData {
   const bad = () => new InputError(`\`${argName}\` is not a valid cursor for this list`);
-  if (cursor.length === 0 || cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (typeof raw !== 'object' || raw === null) throw bad();
-  const { o, f, t, h } = raw as Record<string, unknown>;
+  const raw = cursorObject(cursor);
+  if (!raw) throw bad();
+  const { o, f, t, h } = raw;
   // Bounds no real list reaches: a larger offset cannot be paged (float rounding in the page
   // plan), and a window outside what the upstream's date-times can spell is no list's.
   if (!isInt(o) || !isInt(f) || !isInt(t) || typeof h !== 'string' || f > t || o > MAX_OFFSET || t > MAX_WINDOW_SECONDS) throw bad();

@@ -23,7 +23,7 @@ import {
   type ListWindow,
   type WindowInput,
 } from './connection';
-import { MAX_OFFSET, MAX_WINDOW_SECONDS } from './cursor';
+import { cursorObject, MAX_OFFSET, MAX_WINDOW_SECONDS } from './cursor';
 import { MAX_PAGE_SIZE, planPages, sliceWindow } from './page-plan';
 
 /** A merged list's position: per line, the records before the edge; and the edge's line. */
@@ -59,16 +59,10 @@ const isSecond = (v: unknown): v is number => typeof v === 'number' && Number.is
  */
 export function decodeMergedCursor(cursor: string, argName: string, lines: readonly ProductLineId[]): MergedCursorData {
   const bad = (why = 'is not a valid cursor for this list') => new InputError(`\`${argName}\` ${why}`);
-  if (cursor.length === 0 || cursor.length > 512 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (typeof raw !== 'object' || raw === null) throw bad();
-  const { m, l, f, t, h } = raw as Record<string, unknown>;
-  if (m === undefined && isCount((raw as { o?: unknown }).o)) throw bad('belongs to a list of one product line, not to this one');
+  const raw = cursorObject(cursor);
+  if (!raw) throw bad();
+  const { m, l, f, t, h } = raw;
+  if (m === undefined && isCount(raw.o)) throw bad('belongs to a list of one product line, not to this one');
   if (typeof m !== 'object' || m === null || Array.isArray(m) || typeof l !== 'string' || typeof h !== 'string') throw bad();
   if (!isSecond(f) || !isSecond(t) || f > t) throw bad();
   const before: Partial<Record<ProductLineId, number>> = {};
